@@ -41,10 +41,10 @@ func (sv *Server) aboutGet(c *call) *apiError {
 		"maxImportSizes": map[string]string{
 			DocumentMime: "10485760", SheetMime: "104857600", SlidesMime: "104857600",
 		},
-		"folderColorPalette": []string{"#ac725e", "#4986e7", "#16a765"},
-		"canCreateDrives":    true,
-		"driveThemes":        []any{},
-		"teamDriveThemes":    []any{},
+		"folderColorPalette":  []string{"#ac725e", "#4986e7", "#16a765"},
+		"canCreateDrives":     true,
+		"driveThemes":         []any{},
+		"teamDriveThemes":     []any{},
 		"canCreateTeamDrives": true,
 	}
 	out, e := selectJSON(obj, m)

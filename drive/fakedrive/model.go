@@ -9,11 +9,11 @@ import (
 
 // MIME types Drive gives meaning to.
 const (
-	FolderMime   = "application/vnd.google-apps.folder"
-	ShortcutMime = "application/vnd.google-apps.shortcut"
-	DocumentMime = "application/vnd.google-apps.document"
-	SheetMime    = "application/vnd.google-apps.spreadsheet"
-	SlidesMime   = "application/vnd.google-apps.presentation"
+	FolderMime       = "application/vnd.google-apps.folder"
+	ShortcutMime     = "application/vnd.google-apps.shortcut"
+	DocumentMime     = "application/vnd.google-apps.document"
+	SheetMime        = "application/vnd.google-apps.spreadsheet"
+	SlidesMime       = "application/vnd.google-apps.presentation"
 	googleAppsPrefix = "application/vnd.google-apps."
 )
 

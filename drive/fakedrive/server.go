@@ -219,7 +219,11 @@ func (sv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { sv.mux.Ser
 
 // api wraps a method: knobs (latency, rate, faults), auth, then the method.
 func (sv *Server) api(method string, h handler) http.Handler {
+	route, routeH := method, h
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Per request: the route's own method and handler are shared by
+		// every request to it and must not be overwritten.
+		method, h := route, routeH
 		// Google's upload session URIs and chunk requests share paths with
 		// the initial requests; upload_id tells them apart.
 		if r.URL.Query().Get("upload_id") != "" && strings.HasPrefix(r.URL.Path, "/upload/") && method != "upload.cancel" {

@@ -87,7 +87,7 @@ type jw struct {
 	first bool
 }
 
-func (w *jw) open() { w.b = append(w.b, '{'); w.first = true }
+func (w *jw) open()  { w.b = append(w.b, '{'); w.first = true }
 func (w *jw) close() { w.b = append(w.b, '}'); w.first = false }
 func (w *jw) key(k string) {
 	if !w.first {
