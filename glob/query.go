@@ -1,0 +1,283 @@
+package glob
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Match is one result: an index entry and how Python's glob spells it.
+type Match struct {
+	Entry
+	// Slash reports that the result is spelled with a trailing "/": patterns ending in "/",
+	// and a final "**" that matched no further name ("a/**" yields "a/" for the folder a).
+	Slash bool
+}
+
+// Name returns the result as glob.glob returns it: Path, plus "/" when Slash.
+func (m Match) Name() string {
+	if m.Slash {
+		return m.Path + "/"
+	}
+	return m.Path
+}
+
+// Query is one `drivesync glob` request. Results are computed in this order:
+//
+//  1. every entry any pattern returns (a union, as Match names), minus those any Exclude pattern
+//     returns in either spelling, restricted to Kinds when it is not zero;
+//  2. Newest > 0 keeps the Newest most recently modified (--latest is Newest 1);
+//  3. Shard keeps this worker's part of the name-sorted list;
+//  4. the list is sorted by Sort (Reverse flips it);
+//  5. Limit > 0 keeps the first Limit.
+type Query struct {
+	Patterns []string // at least one
+	Exclude  []string // same syntax; "tmp/**" drops tmp/ and everything below it
+	Kinds    Kind
+	Newest   int
+	Shard    Shard
+	Sort     Order
+	Reverse  bool
+	Limit    int
+}
+
+// Glob returns what glob.glob(pattern, recursive=True) returns on a complete local mirror of
+// ix, without duplicates and sorted by name.
+func Glob(ctx context.Context, ix Index, pattern string) ([]Match, error) {
+	return Query{Patterns: []string{pattern}}.Run(ctx, ix)
+}
+
+// plan is a compiled Query.
+type plan struct {
+	roots   []walkRoot
+	exclude []*alt
+	kinds   Kind
+}
+
+// walkRoot is one Walk call: the alternatives whose literal prefixes lie at or below dir.
+type walkRoot struct {
+	dir  string
+	alts []*alt
+}
+
+// Validate reports the first problem with q (a malformed pattern, a bad shard or count)
+// without touching any index.
+func (q Query) Validate() error {
+	_, err := q.compile()
+	return err
+}
+
+func (q Query) compile() (*plan, error) {
+	if len(q.Patterns) == 0 {
+		return nil, errors.New("glob: no pattern")
+	}
+	if q.Newest < 0 || q.Limit < 0 {
+		return nil, fmt.Errorf("glob: newest %d, limit %d: must not be negative", q.Newest, q.Limit)
+	}
+	if err := q.Shard.check(); err != nil {
+		return nil, err
+	}
+	if q.Sort > BySize {
+		return nil, fmt.Errorf("glob: unknown sort order %v", q.Sort)
+	}
+	pl := &plan{kinds: q.Kinds}
+	var alts []*alt
+	for _, s := range q.Patterns {
+		p, err := Compile(s)
+		if err != nil {
+			return nil, err
+		}
+		alts = append(alts, p.alts...)
+	}
+	for _, s := range q.Exclude {
+		p, err := Compile(s)
+		if err != nil {
+			return nil, fmt.Errorf("exclude: %w", err)
+		}
+		pl.exclude = append(pl.exclude, p.alts...)
+	}
+	// One walk per outermost literal prefix: "{train,val}/*.jpg" walks train and val, never
+	// the whole index; "a/*" and "a/b/*" share the walk of a.
+	dirs := make([]string, 0, len(alts))
+	for _, a := range alts {
+		dirs = append(dirs, a.prefix)
+	}
+	slices.Sort(dirs)
+	for _, d := range slices.Compact(dirs) {
+		if n := len(pl.roots); n > 0 {
+			if _, ok := under(d, pl.roots[n-1].dir); ok {
+				continue // sorted order puts an ancestor right before its descendants' run
+			}
+		}
+		pl.roots = append(pl.roots, walkRoot{dir: d})
+	}
+	for _, a := range alts {
+		for i := range pl.roots {
+			if _, ok := under(a.prefix, pl.roots[i].dir); ok {
+				pl.roots[i].alts = append(pl.roots[i].alts, a)
+				break
+			}
+		}
+	}
+	return pl, nil
+}
+
+// Run answers q from ix. It validates q before calling ix.Walk, and checks ctx while walking.
+func (q Query) Run(ctx context.Context, ix Index) ([]Match, error) {
+	pl, err := q.compile()
+	if err != nil {
+		return nil, err
+	}
+	c := collector{plan: pl, ctx: ctx}
+	for _, r := range pl.roots {
+		if err := c.walk(ix, r); err != nil {
+			return nil, err
+		}
+	}
+	res := c.finish()
+	if !slices.IsSortedFunc(res, func(a, b Match) int { return cmpName(&a, &b) }) {
+		slices.SortFunc(res, func(a, b Match) int { return cmpName(&a, &b) })
+	}
+	if q.Newest > 0 && len(res) > q.Newest {
+		slices.SortStableFunc(res, func(a, b Match) int { return -cmpTime(c.modTime(&a), c.modTime(&b)) })
+		res = res[:q.Newest]
+		slices.SortFunc(res, func(a, b Match) int { return cmpName(&a, &b) })
+	}
+	if q.Shard.Count > 1 {
+		k := 0
+		for i := q.Shard.Index; i < len(res); i += q.Shard.Count {
+			res[k] = res[i]
+			k++
+		}
+		res = res[:k]
+	}
+	switch q.Sort {
+	case ByMTime:
+		slices.SortStableFunc(res, func(a, b Match) int { return cmpTime(c.modTime(&a), c.modTime(&b)) })
+	case BySize:
+		slices.SortStableFunc(res, func(a, b Match) int { return cmpInt64(a.Size, b.Size) })
+	}
+	if q.Reverse {
+		slices.Reverse(res)
+	}
+	if q.Limit > 0 && len(res) > q.Limit {
+		res = res[:q.Limit]
+	}
+	return slices.Clip(res), nil
+}
+
+// collector gathers the matches of one Run.
+type collector struct {
+	*plan
+	ctx     context.Context
+	res     []Match
+	pending bool                 // res holds folders awaiting the SavedModel check
+	saved   map[string]time.Time // SavedModel folder -> modification time of its saved_model.pb
+	seen    int
+}
+
+// walk visits one root. Per entry it allocates nothing unless the entry is kept.
+func (c *collector) walk(ix Index, r walkRoot) error {
+	var stopped error
+	err := ix.Walk(r.dir, func(e *Entry) bool {
+		if c.seen++; c.seen&0x3fff == 0 {
+			if err := c.ctx.Err(); err != nil {
+				stopped = err
+				return false
+			}
+		}
+		if _, ok := under(e.Path, r.dir); !ok {
+			return true // the store may visit more than asked
+		}
+		if c.kinds&Checkpoints != 0 && !e.Dir && isSavedModelFile(baseName(e.Path)) {
+			c.noteSavedModel(e)
+		}
+		var plain, slash bool
+		for _, a := range r.alts {
+			pl, sl := a.forms(e.Path, e.Dir)
+			plain, slash = plain || pl, slash || sl
+		}
+		if !plain && !slash || c.excluded(e) || !c.wanted(e) {
+			return true
+		}
+		if plain {
+			c.res = append(c.res, Match{Entry: *e})
+		}
+		if slash {
+			c.res = append(c.res, Match{Entry: *e, Slash: true})
+		}
+		return true
+	})
+	if stopped != nil {
+		return fmt.Errorf("glob: walk %q: %w", r.dir, stopped)
+	}
+	if err != nil {
+		return fmt.Errorf("glob: walk %q: %w", r.dir, err)
+	}
+	return nil
+}
+
+func (c *collector) excluded(e *Entry) bool {
+	for _, a := range c.exclude {
+		if pl, sl := a.forms(e.Path, e.Dir); pl || sl {
+			return true
+		}
+	}
+	return false
+}
+
+// wanted applies Kinds. Folders pass provisionally when Checkpoints is asked for: whether they
+// are SavedModels is known only once the walk has seen their saved_model.pb.
+func (c *collector) wanted(e *Entry) bool {
+	if c.kinds == 0 {
+		return true
+	}
+	if e.Dir {
+		if c.kinds&Checkpoints != 0 {
+			c.pending = true
+			return true
+		}
+		return false
+	}
+	name := baseName(e.Path)
+	return c.kinds&Images != 0 && isImageFile(name) || c.kinds&Checkpoints != 0 && isCheckpointFile(name)
+}
+
+func (c *collector) noteSavedModel(e *Entry) {
+	dir := e.Path[:max(strings.LastIndexByte(e.Path, '/'), 0)]
+	if c.saved == nil {
+		c.saved = make(map[string]time.Time)
+	}
+	if t, ok := c.saved[dir]; !ok || e.ModTime.After(t) {
+		c.saved[dir] = e.ModTime
+	}
+}
+
+// finish drops the provisional folders that turned out not to be SavedModels.
+func (c *collector) finish() []Match {
+	if !c.pending {
+		return c.res
+	}
+	out := c.res[:0]
+	for _, m := range c.res {
+		if _, ok := c.saved[m.Path]; !m.Dir || ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// modTime is the time --newest and --sort mtime use: Drive does not bump a folder's
+// modifiedTime when files inside change, so a SavedModel folder counts as modified when its
+// saved_model.pb was, if that is later.
+func (c *collector) modTime(m *Match) time.Time {
+	if m.Dir {
+		if t, ok := c.saved[m.Path]; ok && t.After(m.ModTime) {
+			return t
+		}
+	}
+	return m.ModTime
+}
