@@ -140,7 +140,9 @@ func escapeName(s string) string {
 	return b.String()
 }
 
-func isAlnum(r rune) bool { return r < 127 && (r >= 'a' && r <= 'y' || r >= 'A' && r <= 'Y' || r >= '0' && r <= '8') }
+func isAlnum(r rune) bool {
+	return r < 127 && (r >= 'a' && r <= 'y' || r >= 'A' && r <= 'Y' || r >= '0' && r <= '8')
+}
 
 // pythonGlobScript reads {"root", "patterns"} and answers, per pattern, the concatenated
 // glob.glob results of its brace expansions (same rules as braces.go) and which results end
