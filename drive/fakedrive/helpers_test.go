@@ -31,6 +31,11 @@ func newEnv(t *testing.T, opt fakedrive.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return envFor(t, sv)
+}
+
+func envFor(t *testing.T, sv *fakedrive.Server) *env {
+	t.Helper()
 	ts := httptest.NewServer(sv)
 	t.Cleanup(func() { ts.Close(); sv.Close() })
 	ctx := context.Background()
