@@ -1,0 +1,177 @@
+//go:build cgo && !purego
+
+package imageload
+
+/*
+#cgo LDFLAGS: -ljpeg
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <jpeglib.h>
+#include <jerror.h>
+
+typedef struct {
+	struct jpeg_error_mgr pub;
+	jmp_buf jb;
+	char msg[JMSG_LENGTH_MAX];
+	int truncated;
+} il_err;
+
+typedef struct {
+	struct jpeg_decompress_struct cinfo;
+	il_err err;
+	int started;
+} il_jpeg;
+
+static void il_error_exit(j_common_ptr c) {
+	il_err *e = (il_err *)c->err;
+	(*c->err->format_message)(c, e->msg);
+	longjmp(e->jb, 1);
+}
+
+// Warnings (corrupt-data notes) are ignored as Pillow ignores them, except
+// running out of data, which Pillow reports as a truncated file.
+static void il_emit_message(j_common_ptr c, int level) {
+	il_err *e = (il_err *)c->err;
+	if (level < 0 && c->err->msg_code == JWRN_JPEG_EOF) {
+		e->truncated = 1;
+	}
+}
+
+static il_jpeg *il_new(void) {
+	il_jpeg *j = calloc(1, sizeof(il_jpeg));
+	if (!j) return NULL;
+	j->cinfo.err = jpeg_std_error(&j->err.pub);
+	j->err.pub.error_exit = il_error_exit;
+	j->err.pub.emit_message = il_emit_message;
+	if (setjmp(j->err.jb)) {
+		free(j);
+		return NULL;
+	}
+	jpeg_create_decompress(&j->cinfo);
+	return j;
+}
+
+// il_open reads the header, applies Pillow's decoder settings (output colour
+// space from the component count, ISLOW DCT and fancy upsampling are
+// libjpeg's defaults, which Pillow keeps) and starts decompression.
+// Returns 0 on success.
+static int il_open(il_jpeg *j, const unsigned char *data, unsigned long len, int scale_denom, int header_only,
+                   int *w, int *h, int *comps, int *outw, int *outh) {
+	if (setjmp(j->err.jb)) return 1;
+	jpeg_mem_src(&j->cinfo, data, len);
+	jpeg_read_header(&j->cinfo, TRUE);
+	*w = j->cinfo.image_width;
+	*h = j->cinfo.image_height;
+	*comps = j->cinfo.num_components;
+	if (header_only) return 0;
+	switch (j->cinfo.num_components) {
+	case 1: j->cinfo.out_color_space = JCS_GRAYSCALE; break;
+	case 3: j->cinfo.out_color_space = JCS_RGB; break;
+	case 4: j->cinfo.out_color_space = JCS_CMYK; break;
+	default:
+		snprintf(j->err.msg, sizeof j->err.msg, "unsupported number of components %d", j->cinfo.num_components);
+		return 1;
+	}
+	if (scale_denom > 1) {
+		j->cinfo.scale_num = 1;
+		j->cinfo.scale_denom = scale_denom;
+	}
+	jpeg_start_decompress(&j->cinfo);
+	j->started = 1;
+	*outw = j->cinfo.output_width;
+	*outh = j->cinfo.output_height;
+	return j->err.truncated ? 2 : 0;
+}
+
+static int il_read(il_jpeg *j, unsigned char *out, int stride) {
+	if (setjmp(j->err.jb)) return 1;
+	while (j->cinfo.output_scanline < j->cinfo.output_height) {
+		JSAMPROW row = out + (size_t)j->cinfo.output_scanline * stride;
+		jpeg_read_scanlines(&j->cinfo, &row, 1);
+		if (j->err.truncated) return 2;
+	}
+	return 0;
+}
+
+static void il_free(il_jpeg *j) {
+	if (!j) return;
+	jpeg_destroy_decompress(&j->cinfo);
+	free(j);
+}
+
+static const char *il_msg(il_jpeg *j) { return j->err.msg; }
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"unsafe"
+)
+
+// exactJPEG reports whether JPEG decoding goes through libjpeg (pixel-exact
+// with Pillow) in this build.
+const exactJPEG = true
+
+var errTruncated = errors.New("image file is truncated")
+
+// decodeJPEG decodes with the system libjpeg, as Pillow does, optionally
+// scaled by 1/scale in the DCT domain (Pillow's draft()).
+func decodeJPEG(data []byte, scale int) (*Image, error) {
+	if len(data) == 0 {
+		return nil, errTruncated
+	}
+	j := C.il_new()
+	if j == nil {
+		return nil, errors.New("libjpeg: cannot allocate decoder")
+	}
+	defer C.il_free(j)
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	pin.Pin(&data[0])
+
+	var w, h, comps, ow, oh C.int
+	rc := C.il_open(j, (*C.uchar)(unsafe.Pointer(&data[0])), C.ulong(len(data)), C.int(scale), 0,
+		&w, &h, &comps, &ow, &oh)
+	if err := jpegErr(j, rc); err != nil {
+		return nil, err
+	}
+	var mode Mode
+	switch comps {
+	case 1:
+		mode = ModeL
+	case 3:
+		mode = ModeRGB
+	case 4:
+		mode = ModeCMYK
+	}
+	im := newImage(mode, int(ow), int(oh))
+	if len(im.Pix) == 0 {
+		return nil, fmt.Errorf("jpeg: empty image %dx%d", ow, oh)
+	}
+	pin.Pin(&im.Pix[0])
+	rc = C.il_read(j, (*C.uchar)(unsafe.Pointer(&im.Pix[0])), C.int(int(ow)*mode.Channels()))
+	if err := jpegErr(j, rc); err != nil {
+		return nil, err
+	}
+	if mode == ModeCMYK {
+		// Pillow's rawmode "CMYK;I": Adobe CMYK is stored inverted.
+		for i, v := range im.Pix {
+			im.Pix[i] = 255 - v
+		}
+	}
+	return im, nil
+}
+
+func jpegErr(j *C.il_jpeg, rc C.int) error {
+	switch rc {
+	case 0:
+		return nil
+	case 2:
+		return errTruncated
+	}
+	return fmt.Errorf("libjpeg: %s", C.GoString(C.il_msg(j)))
+}

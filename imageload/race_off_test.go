@@ -1,0 +1,5 @@
+//go:build !race
+
+package imageload
+
+const raceBuild = false
