@@ -62,24 +62,40 @@ func (c *Client) ResolvePath(ctx context.Context, rootID, path string) (File, er
 		if !cur.IsFolder() {
 			return File{}, errorf("resolve", path, ErrNotFound, "", "%q is not a folder", strings.Join(names[:i], "/"))
 		}
+		// Drive compares names case-insensitively: keep exact matches.
 		q := "name = " + quote(name) + " and " + quote(cur.ID) + " in parents and trashed = false"
-		var res *drive.FileList
-		err := c.pacer.do(ctx, false, func(ctx context.Context) (err error) {
-			call := c.svc.Files.List().Q(q).PageSize(10).Fields("files(" + fileFields + ")").Context(ctx)
-			res, err = scope{cur.DriveID}.apply(call).Do()
-			return err
-		})
-		if err != nil {
-			return File{}, wrap("resolve", path, err, false)
+		var found []*drive.File
+		tok := ""
+		for {
+			var res *drive.FileList
+			err := c.pacer.do(ctx, false, func(ctx context.Context) (err error) {
+				call := c.svc.Files.List().Q(q).PageSize(100).Fields("nextPageToken,files(" + fileFields + ")").Context(ctx)
+				if tok != "" {
+					call = call.PageToken(tok)
+				}
+				res, err = scope{cur.DriveID}.apply(call).Do()
+				return err
+			})
+			if err != nil {
+				return File{}, wrap("resolve", path, err, false)
+			}
+			for _, f := range res.Files {
+				if f.Name == name {
+					found = append(found, f)
+				}
+			}
+			if tok = res.NextPageToken; tok == "" {
+				break
+			}
 		}
-		switch len(res.Files) {
+		switch len(found) {
 		case 0:
 			return File{}, errorf("resolve", path, ErrNotFound, "check the path; names are case-sensitive", "no %q in %q", name, strings.Join(names[:i], "/"))
 		case 1:
-			cur = fromAPI(res.Files[0])
+			cur = fromAPI(found[0])
 		default:
-			ids := make([]string, len(res.Files))
-			for j, f := range res.Files {
+			ids := make([]string, len(found))
+			for j, f := range found {
 				ids[j] = f.Id
 			}
 			return File{}, errorf("resolve", path, ErrAmbiguous, "rename the duplicates in Drive, or use an ID", "%d items are named %q: %s", len(ids), strings.Join(names[:i+1], "/"), strings.Join(ids, ", "))
