@@ -7,9 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // blob is immutable file content: in memory, or in a file under the state
@@ -36,17 +38,46 @@ func (nopSeekCloser) Close() error { return nil }
 type digests struct{ md5, sha1, sha256 string }
 
 func digest(data []byte) digests {
-	m := md5.Sum(data)
-	s1 := sha1.Sum(data)
-	s2 := sha256.Sum256(data)
-	return digests{hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s2[:])}
+	h := newHasher()
+	h.write(data)
+	return h.sum()
+}
+
+// hasher computes the three digests incrementally, so a resumable upload
+// hashes each chunk as it commits instead of the whole file at the end.
+type hasher struct{ md5, sha1, sha256 hash.Hash }
+
+func newHasher() hasher { return hasher{md5.New(), sha1.New(), sha256.New()} }
+
+func (h hasher) write(p []byte) {
+	if len(p) < 1<<20 {
+		h.md5.Write(p)
+		h.sha1.Write(p)
+		h.sha256.Write(p)
+		return
+	}
+	var wg sync.WaitGroup // large writes: the three digests in parallel
+	wg.Go(func() { h.sha1.Write(p) })
+	wg.Go(func() { h.sha256.Write(p) })
+	h.md5.Write(p)
+	wg.Wait()
+}
+
+func (h hasher) sum() digests {
+	return digests{hex.EncodeToString(h.md5.Sum(nil)), hex.EncodeToString(h.sha1.Sum(nil)), hex.EncodeToString(h.sha256.Sum(nil))}
 }
 
 // blobStore keeps content; dir == "" means memory only.
 type blobStore struct{ dir string }
 
-func (bs blobStore) put(data []byte) (*blob, digests, error) {
-	d := digest(data)
+// put stores data; d are its digests when the caller already has them.
+func (bs blobStore) put(data []byte, known *digests) (*blob, digests, error) {
+	var d digests
+	if known != nil {
+		d = *known
+	} else {
+		d = digest(data)
+	}
 	if bs.dir == "" {
 		return &blob{data: data, size: int64(len(data))}, d, nil
 	}

@@ -168,7 +168,8 @@ func TestResumableProtocol(t *testing.T) {
 		resp.Body.Close()
 		return resp
 	}
-	// A chunk whose connection breaks after 1.5 quanta: the server keeps one quantum.
+	// A chunk whose connection breaks after 1.5 quanta. The server keeps what
+	// arrived in whole quanta: one, or none if the reset beat the bytes.
 	pr, pw := io.Pipe()
 	go func() {
 		pw.Write(body[:q+q/2])
@@ -183,16 +184,26 @@ func TestResumableProtocol(t *testing.T) {
 	}
 	// Ask what was committed: plain 308 without the header, override with it.
 	r := put(nil, fmt.Sprintf("bytes */%d", len(body)), false)
-	if r.StatusCode != 308 || r.Header.Get("Range") != fmt.Sprintf("bytes=0-%d", q-1) {
-		t.Fatalf("status query: %d Range %q", r.StatusCode, r.Header.Get("Range"))
+	committed := 0
+	switch rng := r.Header.Get("Range"); rng {
+	case "":
+	case fmt.Sprintf("bytes=0-%d", q-1):
+		committed = q
+	default:
+		t.Fatalf("status query: Range %q, want none or one quantum", rng)
+	}
+	if r.StatusCode != 308 {
+		t.Fatalf("status query: %d", r.StatusCode)
 	}
 	// Resuming past the committed offset is refused.
 	r = put(body[2*q:3*q], fmt.Sprintf("bytes %d-%d/%d", 2*q, 3*q-1, len(body)), true)
 	if r.StatusCode != 400 {
 		t.Fatalf("gap chunk: %d", r.StatusCode)
 	}
-	// Resume from the committed offset, overlapping bytes are fine.
-	r = put(body[q/2:3*q], fmt.Sprintf("bytes %d-%d/%d", q/2, 3*q-1, len(body)), true)
+	// Resume from the committed offset; bytes the server already has may
+	// be sent again.
+	from := max(0, committed-q/2)
+	r = put(body[from:3*q], fmt.Sprintf("bytes %d-%d/%d", from, 3*q-1, len(body)), true)
 	if r.StatusCode != 200 || r.Header.Get("X-Http-Status-Code-Override") != "308" || r.Header.Get("Range") != fmt.Sprintf("bytes=0-%d", 3*q-1) {
 		t.Fatalf("resume chunk: %d %v", r.StatusCode, r.Header)
 	}

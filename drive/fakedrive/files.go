@@ -13,6 +13,7 @@ import (
 type content struct {
 	data []byte
 	mime string
+	sums *digests // known digests of data, or nil
 }
 
 // fileMask parses the `fields` of a method that returns one File.
@@ -194,7 +195,7 @@ func (sv *Server) setContent(f *file, body *content, stampModified bool) *apiErr
 	if sv.usedBytes()+int64(len(body.data)) > sv.opt.StorageLimit {
 		return errForbidden("storageQuotaExceeded", "The user's Drive storage quota has been exceeded.")
 	}
-	b, d, err := sv.st.blobs.put(body.data)
+	b, d, err := sv.st.blobs.put(body.data, body.sums)
 	if err != nil {
 		sv.log.Error("fakedrive: store content", "file", f.ID, "err", err)
 		return errBackend(http.StatusInternalServerError)

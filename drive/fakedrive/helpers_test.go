@@ -5,9 +5,13 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2"
 	drive "google.golang.org/api/drive/v3"
@@ -74,4 +78,22 @@ func (e *env) mkdir(t *testing.T, name string, parents ...string) *drive.File {
 		t.Fatalf("mkdir %s: %v", name, err)
 	}
 	return f
+}
+
+var zeroTime time.Time
+
+// seedTree writes folders×perFolder small files under dir (d000/f0000.txt…).
+func seedTree(tb testing.TB, dir string, folders, perFolder int) {
+	tb.Helper()
+	for d := 0; d < folders; d++ {
+		sub := filepath.Join(dir, fmt.Sprintf("d%03d", d))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		for i := 0; i < perFolder; i++ {
+			if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("f%04d.txt", i)), []byte(fmt.Sprint(d, i)), 0o644); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
 }

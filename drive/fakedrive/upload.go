@@ -34,6 +34,7 @@ type uploadSession struct {
 	done      bool
 	result    string // file ID once finalized
 	committed int64
+	hash      hasher // digests of data[:committed], kept as bytes arrive
 }
 
 func (sv *Server) uploadCreate(c *call) *apiError { return sv.upload(c, "") }
@@ -155,7 +156,7 @@ func (sv *Server) startSession(c *call, fileID string, m fields.Mask) *apiError 
 	if e != nil {
 		return e
 	}
-	s := &uploadSession{id: newID(), user: c.user, fileID: fileID, meta: meta, mask: m, total: -1, query: c.r.URL.Query()}
+	s := &uploadSession{id: newID(), user: c.user, fileID: fileID, meta: meta, mask: m, total: -1, query: c.r.URL.Query(), hash: newHasher()}
 	s.mime = c.r.Header.Get("X-Upload-Content-Type")
 	if v := c.r.Header.Get("X-Upload-Content-Length"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -231,7 +232,15 @@ func (sv *Server) uploadChunk(c *call) *apiError {
 			limit = c.r.ContentLength / 2
 			body = io.LimitReader(body, limit)
 		}
-		var buf bytes.Buffer
+		// Read straight into the session's buffer past what is committed;
+		// only whole quanta (or the final bytes) become committed.
+		base := len(s.data)
+		if c.r.ContentLength > 0 && int64(cap(s.data)-base) < c.r.ContentLength {
+			grown := make([]byte, base, max(base+int(c.r.ContentLength), 2*cap(s.data)))
+			copy(grown, s.data)
+			s.data = grown
+		}
+		buf := bytes.NewBuffer(s.data[base:base])
 		_, err := buf.ReadFrom(body)
 		data := buf.Bytes()
 		broken := err != nil || limit >= 0
@@ -242,7 +251,13 @@ func (sv *Server) uploadChunk(c *call) *apiError {
 			data = data[:max(0, min(int64(len(data)), keep-start))]
 		}
 		if skip := s.committed - start; skip < int64(len(data)) {
-			s.data = append(s.data, data[skip:]...)
+			fresh := data[skip:]
+			s.hash.write(fresh)
+			if len(fresh) > 0 && cap(s.data) > base && &s.data[:base+1][base] == &fresh[0] {
+				s.data = s.data[:base+len(fresh)] // read in place: nothing to copy
+			} else {
+				s.data = append(s.data[:base], fresh...)
+			}
 			s.committed = int64(len(s.data))
 		}
 		if broken {
@@ -329,7 +344,8 @@ func (sv *Server) finalize(c *call, s *uploadSession) *apiError {
 	defer sv.st.mu.Unlock()
 	var f *file
 	var e *apiError
-	body := &content{data: s.data, mime: mt}
+	d := s.hash.sum()
+	body := &content{data: s.data, mime: mt, sums: &d}
 	if s.fileID == "" {
 		f, e = sv.createFile(fc, s.meta, body)
 	} else {
