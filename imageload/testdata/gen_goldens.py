@@ -350,6 +350,19 @@ def write_goldens():
     return len(lines) - 1
 
 
+FULL = ["jpeg_base_420.jpg", "jpeg_prog_444.jpg", "jpeg_gray.jpg", "jpeg_cmyk.jpg", "jpeg_big_420.jpg"]
+
+
+def full_arrays():
+    """A few complete decoded arrays (uint8), to measure how close the
+    pure-Go JPEG fallback is and to show real pixels when debugging."""
+    d = os.path.join(HERE, "full")
+    os.makedirs(d, exist_ok=True)
+    for f in FULL:
+        a = run_case(f, "rgb", "nearest", None, False, False, False)
+        np.save(os.path.join(d, f + ".npy"), a.astype(np.uint8))
+
+
 def dataset_goldens():
     out = {"shuffles": []}
     for n, seed in ((10, 1), (37, 42), (100, 1337), (5, 0), (1000, 2**32 - 1)):
@@ -371,6 +384,7 @@ def main():
     make_corpus()
     n = write_goldens()
     dataset_goldens()
+    full_arrays()
     print(f"Pillow {PIL.__version__}: {len(os.listdir(CORPUS))} corpus files, {n} golden cases")
 
 

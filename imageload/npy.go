@@ -1,0 +1,255 @@
+package imageload
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/sbinet/npyio/npy"
+)
+
+// NpyWriter streams an array of shape (N, item...) into a .npy file (format
+// version 1.0, little endian, C order) without holding it in memory. N is
+// counted as items are written and patched into the header at Commit. The
+// data goes to a temporary file next to the target, renamed into place by
+// Commit: the target is never left half-written.
+type NpyWriter struct {
+	path, tmp string
+	f         *os.File
+	bw        *bufio.Writer
+	descr     string
+	item      []int
+	itemLen   int
+	n         int
+	hdrLen    int
+	buf       []byte
+	err       error
+}
+
+// DType is the element type of an image array.
+type DType string
+
+// The image array element types.
+const (
+	Float32 DType = "float32"
+	Uint8   DType = "uint8"
+)
+
+// ParseDType accepts float32 and uint8.
+func ParseDType(s string) (DType, error) {
+	switch DType(s) {
+	case Float32, Uint8:
+		return DType(s), nil
+	}
+	return "", fmt.Errorf("dtype %q: want float32 or uint8", s)
+}
+
+func (d DType) descr() string {
+	if d == Uint8 {
+		return "|u1"
+	}
+	return "<f4"
+}
+
+// maxHeaderN is the widest N the reserved header leaves room for.
+const maxHeaderN = math.MaxInt64
+
+// CreateNpy starts writing path; item is the shape of one item (H, W, C).
+func CreateNpy(path string, dtype DType, item []int) (*NpyWriter, error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("npy %s: %w", path, err)
+	}
+	w := &NpyWriter{path: path, tmp: f.Name(), f: f, bw: bufio.NewWriterSize(f, 1<<20),
+		descr: dtype.descr(), item: append([]int(nil), item...), itemLen: 1}
+	for _, d := range item {
+		w.itemLen *= d
+	}
+	// Reserve a header wide enough for any N; Commit rewrites it padded to
+	// the same length.
+	h := npyHeader(w.descr, append([]int{maxHeaderN}, item...), 0)
+	w.hdrLen = len(h)
+	if _, err := w.bw.Write(h); err != nil {
+		w.Abort()
+		return nil, fmt.Errorf("npy %s: %w", path, err)
+	}
+	return w, nil
+}
+
+// npyHeader renders a version 1.0 header; pad > 0 forces that total length.
+func npyHeader(descr string, shape []int, total int) []byte {
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
+	}
+	sh := "(" + strings.Join(dims, ", ")
+	if len(shape) == 1 {
+		sh += ","
+	}
+	sh += ")"
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, sh)
+	n := 10 + len(dict) + 1
+	if total == 0 {
+		total = (n + 63) / 64 * 64
+	}
+	dict += strings.Repeat(" ", total-n) + "\n"
+	h := make([]byte, 10, total)
+	copy(h, "\x93NUMPY\x01\x00")
+	binary.LittleEndian.PutUint16(h[8:], uint16(len(dict)))
+	return append(h, dict...)
+}
+
+// WriteFloat32 appends one item.
+func (w *NpyWriter) WriteFloat32(a []float32) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.descr != "<f4" || len(a) != w.itemLen {
+		return fmt.Errorf("npy %s: item of %d float32, want %d %s", w.path, len(a), w.itemLen, w.descr)
+	}
+	if cap(w.buf) < 4*len(a) {
+		w.buf = make([]byte, 4*len(a))
+	}
+	b := w.buf[:4*len(a)]
+	for i, v := range a {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+	}
+	return w.write(b)
+}
+
+// WriteUint8 appends one item.
+func (w *NpyWriter) WriteUint8(a []uint8) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.descr != "|u1" || len(a) != w.itemLen {
+		return fmt.Errorf("npy %s: item of %d uint8, want %d %s", w.path, len(a), w.itemLen, w.descr)
+	}
+	return w.write(a)
+}
+
+func (w *NpyWriter) write(b []byte) error {
+	if _, err := w.bw.Write(b); err != nil {
+		w.err = fmt.Errorf("npy %s: %w", w.path, err)
+		return w.err
+	}
+	w.n++
+	return nil
+}
+
+// Len is the number of items written so far.
+func (w *NpyWriter) Len() int { return w.n }
+
+// Commit finalises the header, syncs and renames the file into place.
+func (w *NpyWriter) Commit() error {
+	if w.err != nil {
+		w.Abort()
+		return w.err
+	}
+	err := w.bw.Flush()
+	if err == nil {
+		h := npyHeader(w.descr, append([]int{w.n}, w.item...), w.hdrLen)
+		_, err = w.f.WriteAt(h, 0)
+	}
+	if err == nil {
+		err = w.f.Sync()
+	}
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(w.tmp, w.path)
+	}
+	if err != nil {
+		os.Remove(w.tmp)
+		return fmt.Errorf("npy %s: %w", w.path, err)
+	}
+	w.err = errors.New("npy: already committed")
+	return nil
+}
+
+// Abort discards the temporary file.
+func (w *NpyWriter) Abort() {
+	if w.f != nil {
+		w.f.Close()
+		os.Remove(w.tmp)
+		w.f = nil
+	}
+	if w.err == nil {
+		w.err = errors.New("npy: aborted")
+	}
+}
+
+// WriteFileAtomic writes data produced by fill to path via a temporary file
+// and a rename.
+func WriteFileAtomic(path string, fill func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	bw := bufio.NewWriter(f)
+	err = fill(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteLabelsNpy writes labels as Keras' label_mode encodes them, with
+// sbinet/npyio: "int" → int32 (N,), "categorical" → float32 one-hot
+// (N, classes), "binary" → float32 (N, 1).
+func WriteLabelsNpy(path string, labels []int, labelMode string, numClasses int) error {
+	var val any
+	switch labelMode {
+	case "int":
+		v := make([]int32, len(labels))
+		for i, l := range labels {
+			v[i] = int32(l)
+		}
+		val = v
+	case "categorical", "binary":
+		width := numClasses
+		if labelMode == "binary" {
+			width = 1
+		}
+		if width <= 0 {
+			return fmt.Errorf("labels %s: %s labels need at least one class", path, labelMode)
+		}
+		// npyio derives the shape from nested arrays: a slice of [width]float32.
+		rows := reflect.MakeSlice(reflect.SliceOf(reflect.ArrayOf(width, reflect.TypeOf(float32(0)))), len(labels), len(labels))
+		for i, l := range labels {
+			if labelMode == "binary" {
+				rows.Index(i).Index(0).SetFloat(float64(l))
+			} else {
+				rows.Index(i).Index(l).SetFloat(1)
+			}
+		}
+		val = rows.Interface()
+	default:
+		return fmt.Errorf("label mode %q: want int, categorical or binary", labelMode)
+	}
+	return WriteFileAtomic(path, func(w io.Writer) error { return npy.Write(w, val) })
+}

@@ -1,0 +1,174 @@
+package imageload
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/sbinet/npyio/npy"
+)
+
+func readNpy(t *testing.T, path string, ptr any) npy.Header {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := npy.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Read(ptr); err != nil {
+		t.Fatal(err)
+	}
+	return r.Header
+}
+
+func TestNpyWriterRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name  string
+		dtype DType
+		n     int
+	}{
+		{"float32", Float32, 3},
+		{"uint8", Uint8, 12},
+		{"empty", Float32, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(dir, tt.name+".npy")
+			w, err := CreateNpy(p, tt.dtype, []int{2, 3, 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wantF []float32
+			var wantU []uint8
+			for i := 0; i < tt.n; i++ {
+				item := []float32{0, 1, 2, 3, 4, float32(i)}
+				u := []uint8{0, 1, 2, 3, 4, uint8(i)}
+				if tt.dtype == Uint8 {
+					err = w.WriteUint8(u)
+				} else {
+					err = w.WriteFloat32(item)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantF, wantU = append(wantF, item...), append(wantU, u...)
+			}
+			if _, err := os.Stat(p); !os.IsNotExist(err) {
+				t.Fatalf("target exists before Commit: %v", err)
+			}
+			if err := w.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := os.ReadFile(p)
+			if hl := 10 + int(raw[8]) + int(raw[9])<<8; hl%64 != 0 {
+				t.Errorf("header length %d not 64-aligned", hl)
+			}
+			if tt.dtype == Uint8 {
+				var got []uint8
+				h := readNpy(t, p, &got)
+				if !reflect.DeepEqual(h.Descr.Shape, []int{tt.n, 2, 3, 1}) || !reflect.DeepEqual(got, wantU) {
+					t.Errorf("shape %v data %v", h.Descr.Shape, got)
+				}
+			} else {
+				var got []float32
+				h := readNpy(t, p, &got)
+				if !reflect.DeepEqual(h.Descr.Shape, []int{tt.n, 2, 3, 1}) || (tt.n > 0 && !reflect.DeepEqual(got, wantF)) {
+					t.Errorf("shape %v data %v", h.Descr.Shape, got)
+				}
+			}
+			ents, _ := os.ReadDir(dir)
+			for _, e := range ents {
+				if strings.Contains(e.Name(), ".tmp-") {
+					t.Errorf("temporary file left: %s", e.Name())
+				}
+			}
+		})
+	}
+}
+
+func TestNpyWriterRejectsAndAborts(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.npy")
+	w, err := CreateNpy(p, Float32, []int{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteFloat32([]float32{1, 2, 3}); err == nil {
+		t.Error("wrong item length accepted")
+	}
+	if err := w.WriteUint8([]uint8{1, 2}); err == nil {
+		t.Error("wrong dtype accepted")
+	}
+	w.Abort()
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 0 {
+		t.Errorf("abort left %v", ents)
+	}
+	if _, err := CreateNpy(filepath.Join(dir, "missing", "x.npy"), Float32, []int{1}); err == nil {
+		t.Error("missing directory accepted")
+	}
+}
+
+func TestWriteLabelsNpy(t *testing.T) {
+	dir := t.TempDir()
+	labels := []int{0, 2, 1}
+	p := filepath.Join(dir, "int.npy")
+	if err := WriteLabelsNpy(p, labels, "int", 3); err != nil {
+		t.Fatal(err)
+	}
+	var ints []int32
+	if h := readNpy(t, p, &ints); !reflect.DeepEqual(ints, []int32{0, 2, 1}) || !reflect.DeepEqual(h.Descr.Shape, []int{3}) {
+		t.Errorf("int: %v %v", ints, h.Descr.Shape)
+	}
+	p = filepath.Join(dir, "cat.npy")
+	if err := WriteLabelsNpy(p, labels, "categorical", 3); err != nil {
+		t.Fatal(err)
+	}
+	var cat []float32
+	if h := readNpy(t, p, &cat); !reflect.DeepEqual(cat, []float32{1, 0, 0, 0, 0, 1, 0, 1, 0}) || !reflect.DeepEqual(h.Descr.Shape, []int{3, 3}) {
+		t.Errorf("categorical: %v %v", cat, h.Descr.Shape)
+	}
+	p = filepath.Join(dir, "bin.npy")
+	if err := WriteLabelsNpy(p, []int{1, 0}, "binary", 2); err != nil {
+		t.Fatal(err)
+	}
+	var bin []float32
+	if h := readNpy(t, p, &bin); !reflect.DeepEqual(bin, []float32{1, 0}) || !reflect.DeepEqual(h.Descr.Shape, []int{2, 1}) {
+		t.Errorf("binary: %v %v", bin, h.Descr.Shape)
+	}
+	if err := WriteLabelsNpy(p, labels, "sparse", 3); err == nil {
+		t.Error("unknown label mode accepted")
+	}
+}
+
+// TestNumpyLoads: numpy.load reads what we write (skipped without numpy).
+func TestNumpyLoads(t *testing.T) {
+	if err := exec.Command(python, "-c", "import numpy").Run(); err != nil {
+		t.Skip("no numpy at", python)
+	}
+	p := filepath.Join(t.TempDir(), "x.npy")
+	w, err := CreateNpy(p, Float32, []int{2, 2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 11; i++ {
+		a := make([]float32, 12)
+		a[5] = float32(i) + 0.5
+		w.WriteFloat32(a)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(python, "-c", "import numpy,sys; a=numpy.load(sys.argv[1]); print(a.shape, a.dtype, a[10,0,1,2])", p).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "(11, 2, 2, 3) float32 10.5" {
+		t.Errorf("numpy.load: %s %v", out, err)
+	}
+}

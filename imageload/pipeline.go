@@ -1,0 +1,155 @@
+package imageload
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sync"
+)
+
+// Loader decodes many files in parallel and delivers them in input order.
+type Loader struct {
+	Options Options
+	// Workers is the number of decoding goroutines (0: runtime.NumCPU()).
+	Workers int
+	// Window bounds how many images may be decoded ahead of the one being
+	// delivered (0: 4 × Workers), so memory stays bounded however long the
+	// list is.
+	Window int
+	// Cache, when set, is consulted before decoding and filled after.
+	Cache *Cache
+	// FS, when set, is where paths are read from; otherwise the OS.
+	FS fs.FS
+}
+
+// Result is one loaded file. Err names the file.
+type Result struct {
+	Index int
+	Path  string
+	Image *Image
+	// Cached reports that the image came from the cache.
+	Cached bool
+	Err    error
+}
+
+// LoadFile runs load_img on one file (through the cache when there is one).
+func (l *Loader) LoadFile(path string) (im *Image, cached bool, err error) {
+	data, err := readFile(l.FS, path)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	if l.Cache != nil {
+		if im := l.Cache.Get(data, l.Options); im != nil {
+			return im, true, nil
+		}
+	}
+	im, err = Decode(data, l.Options)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	if l.Cache != nil {
+		if err := l.Cache.Put(data, l.Options, im); err != nil {
+			return nil, false, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return im, false, nil
+}
+
+// Load decodes paths with Workers goroutines and calls emit with each
+// result in input order (emit runs on the caller's goroutine). A decoding
+// error is delivered as a Result with Err; an error returned by emit, or
+// ctx ending, stops the pipeline and is returned.
+func (l *Loader) Load(ctx context.Context, paths []string, emit func(Result) error) error {
+	if err := l.Options.Validate(); err != nil {
+		return err
+	}
+	workers := l.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	window := l.Window
+	if window <= 0 {
+		window = 4 * workers
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	jobs := make(chan int)
+	results := make(chan Result, window)
+	slots := make(chan struct{}, window) // one per image decoded but not yet emitted
+
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				im, cached, err := l.LoadFile(paths[i])
+				select {
+				case results <- Result{Index: i, Path: paths[i], Image: im, Cached: cached, Err: err}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range paths {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	pending := map[int]Result{}
+	next := 0
+	var err error
+	for next < len(paths) {
+		select {
+		case <-ctx.Done():
+			err = ctx.Err()
+		case r, ok := <-results:
+			if !ok {
+				err = ctx.Err()
+				if err == nil {
+					err = fmt.Errorf("imageload: pipeline ended after %d of %d images", next, len(paths))
+				}
+				break
+			}
+			pending[r.Index] = r
+			for {
+				r, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				next++
+				<-slots
+				if e := emit(r); e != nil {
+					err = e
+					break
+				}
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	cancel()
+	for range results { // let the workers finish
+	}
+	return err
+}
