@@ -100,6 +100,10 @@ func Login(ctx context.Context, o LoginOptions) (*Credentials, error) {
 		c.Account = accountFromIDToken(id)
 	}
 	if !grants(c.Scopes, DriveScope(o.ReadOnly)) {
+		// Useless to drivesync; do not leave it valid behind the user's back.
+		if err := Revoke(ctx, c.RevokeURI, c.RefreshToken); err != nil {
+			o.Logger.Warn("auth: could not revoke the login without Drive access", "err", err)
+		}
 		return nil, fmt.Errorf("auth: the login was not granted %s (granted: %s); allow Drive access when signing in", DriveScope(o.ReadOnly), strings.Join(c.Scopes, " "))
 	}
 	o.Logger.Info("auth: logged in", "account", c.Account, "scopes", strings.Join(c.Scopes, " "), "expiry", c.Expiry)
@@ -150,8 +154,13 @@ func loopbackCode(ctx context.Context, o LoginOptions, client *oauth2.Config, st
 			}
 		}),
 	}
-	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Close
-	defer srv.Close()
+	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Shutdown
+	defer func() {
+		// Shutdown, not Close: the browser still gets the page it is owed.
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx) //nolint:errcheck // a browser that lingers is cut off
+	}()
 
 	authURL := client.AuthCodeURL(state, opts...)
 	o.Logger.Debug("auth: waiting for the redirect", "listen", ln.Addr().String())

@@ -202,3 +202,50 @@ func loginByBrowser(t *testing.T, e *env) (*Credentials, error) {
 	}
 	return Login(context.Background(), LoginOptions{Endpoint: e.url, Open: open, Logger: e.log})
 }
+
+// TestStoredSourceConcurrent: many goroutines asking an expired stored login
+// for a token get one each, and the file ends up holding a valid one.
+func TestStoredSourceConcurrent(t *testing.T) {
+	e := newEnv(t, oauth.Options{Clients: map[string]string{}})
+	creds, err := loginByBrowser(t, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds.Expiry = time.Now().Add(-time.Minute)
+	if err := SaveCredentials(TokenFile(e.dir), creds); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := TokenSource(context.Background(), e.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	toks := make(chan string, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			tok, err := ts.Token()
+			if err != nil {
+				errs <- err
+				return
+			}
+			toks <- tok.AccessToken
+		}()
+	}
+	seen := map[string]bool{}
+	for range n {
+		select {
+		case err := <-errs:
+			t.Fatalf("Token: %v", err)
+		case tok := <-toks:
+			seen[tok] = true
+		}
+	}
+	if len(seen) != 1 || seen[creds.AccessToken] {
+		t.Fatalf("%d distinct tokens (stale one among them: %t), want one fresh token", len(seen), seen[creds.AccessToken])
+	}
+	saved, err := LoadCredentials(TokenFile(e.dir))
+	if err != nil || !seen[saved.AccessToken] {
+		t.Fatalf("token file does not hold the refreshed token: %v", err)
+	}
+}
