@@ -32,6 +32,7 @@ func newRootCmd() *cobra.Command {
 
 	root.AddCommand(newFakeDriveCmd(g))
 	root.AddCommand(newAuthCmd(g))
+	root.AddCommand(newImagesCmd(g))
 	return root
 }
 
