@@ -91,6 +91,18 @@ func TestNotFoundAndAuth(t *testing.T) {
 	if resp.StatusCode != 401 {
 		t.Fatalf("no token: %d", resp.StatusCode)
 	}
+	// A method Drive does not have on a path: 405 in Drive's JSON shape.
+	req, _ := http.NewRequest("PUT", e.ts.URL+"/drive/v3/files/x", nil)
+	r405, err := e.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r405.Body.Close()
+	if err := googleapi.CheckResponse(r405); err == nil {
+		t.Fatal("405 not parsed as an error")
+	} else {
+		apiErr(t, err, 405, "httpMethodNotAllowed")
+	}
 	if err := googleapi.CheckResponse(resp); err == nil {
 		t.Fatal("401 not parsed as an error")
 	} else {

@@ -208,6 +208,13 @@ func (sv *Server) routes() {
 	for _, p := range []string{"/o/oauth2/auth", "/o/oauth2/v2/auth", "/token", "/revoke"} {
 		mux.Handle(p, sv.knobs.count("oauth", oh))
 	}
+	// Other methods on API paths: Drive's JSON 405, not the mux's plain text.
+	for _, p := range []string{"/drive/v3/files", "/drive/v3/files/{fileId}", "/drive/v3/files/{fileId}/copy",
+		"/drive/v3/files/{fileId}/export", "/drive/v3/changes",
+		"/drive/v3/changes/startPageToken", "/drive/v3/about", "/drive/v3/drives", "/drive/v3/drives/{driveId}",
+		"/upload/drive/v3/files", "/upload/drive/v3/files/{fileId}"} {
+		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) { errMethodNotAllowed().write(w) })
+	}
 	mux.HandleFunc("GET /fakedrive/stats", sv.serveStats)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		(&apiError{Code: 404, Reason: "notFound", Message: "Not Found: " + r.Method + " " + r.URL.Path}).write(w)
