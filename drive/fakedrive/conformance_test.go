@@ -97,7 +97,7 @@ func TestNotFoundAndAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r405.Body.Close()
+	defer r405.Body.Close()
 	if err := googleapi.CheckResponse(r405); err == nil {
 		t.Fatal("405 not parsed as an error")
 	} else {
