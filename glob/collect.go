@@ -1,0 +1,173 @@
+package glob
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// collector gathers the matches of one Run: it walks the index, applies the patterns, Exclude
+// and Kinds, and copies what it keeps.
+type collector struct {
+	*plan
+	ctx     context.Context
+	chunks  [][]Match
+	arena   *strings.Builder
+	pending bool                 // chunks hold folders awaiting the SavedModel check
+	saved   map[string]time.Time // SavedModel folder -> modification time of its saved_model.pb
+	seen    int
+}
+
+// walk visits one root. Per entry it allocates nothing unless the entry is kept.
+func (c *collector) walk(ix Index, r walkRoot) error {
+	var stopped error
+	err := ix.Walk(r.dir, func(e *Entry) bool {
+		if c.seen++; c.seen&0x3fff == 0 {
+			if err := c.ctx.Err(); err != nil {
+				stopped = err
+				return false
+			}
+		}
+		if _, ok := under(e.Path, r.dir); !ok {
+			return true // the store may visit more than asked
+		}
+		if c.kinds&Checkpoints != 0 && !e.Dir && isSavedModelFile(baseName(e.Path)) {
+			c.noteSavedModel(e)
+		}
+		var plain, slash bool
+		for _, a := range r.alts {
+			pl, sl := a.forms(e.Path, e.Dir)
+			plain, slash = plain || pl, slash || sl
+		}
+		if !plain && !slash || c.excluded(e) || !c.wanted(e) {
+			return true
+		}
+		if plain {
+			c.add(e, false)
+		}
+		if slash {
+			c.add(e, true)
+		}
+		return true
+	})
+	if stopped != nil {
+		return fmt.Errorf("glob: walk %q: %w", r.dir, stopped)
+	}
+	if err != nil {
+		return fmt.Errorf("glob: walk %q: %w", r.dir, err)
+	}
+	return nil
+}
+
+func (c *collector) excluded(e *Entry) bool {
+	for _, a := range c.exclude {
+		if pl, sl := a.forms(e.Path, e.Dir); pl || sl {
+			return true
+		}
+	}
+	return false
+}
+
+// wanted applies Kinds. Folders pass provisionally when Checkpoints is asked for: whether they
+// are SavedModels is known only once the walk has seen their saved_model.pb.
+func (c *collector) wanted(e *Entry) bool {
+	if c.kinds == 0 {
+		return true
+	}
+	if e.Dir {
+		if c.kinds&Checkpoints != 0 {
+			c.pending = true
+			return true
+		}
+		return false
+	}
+	name := baseName(e.Path)
+	return c.kinds&Images != 0 && isImageFile(name) || c.kinds&Checkpoints != 0 && isCheckpointFile(name)
+}
+
+func (c *collector) noteSavedModel(e *Entry) {
+	dir := e.Path[:max(strings.LastIndexByte(e.Path, '/'), 0)]
+	if c.saved == nil {
+		c.saved = make(map[string]time.Time)
+	}
+	if t, ok := c.saved[dir]; !ok || e.ModTime.After(t) {
+		c.saved[strings.Clone(dir)] = e.ModTime
+	}
+}
+
+// modTime is the time --newest and --sort mtime use: Drive does not bump a folder's
+// modifiedTime when files inside change, so a SavedModel folder counts as modified when its
+// saved_model.pb was, if that is later.
+func (c *collector) modTime(m *Match) time.Time {
+	if m.Dir {
+		if t, ok := c.saved[m.Path]; ok && t.After(m.ModTime) {
+			return t
+		}
+	}
+	return m.ModTime
+}
+
+// chunkSize is the number of matches per chunk. Filling fixed-size chunks and joining them
+// once at the end allocates twice the result size; growing one slice by append would allocate
+// and copy about five times it (append grows large slices by 1.25x).
+const chunkSize = 4096
+
+// arenaSize is the size of the buffers kept strings are copied into.
+const arenaSize = 1 << 20
+
+func (c *collector) add(e *Entry, slash bool) {
+	if n := len(c.chunks); n == 0 || len(c.chunks[n-1]) == chunkSize {
+		c.chunks = append(c.chunks, make([]Match, 0, chunkSize))
+	}
+	last := &c.chunks[len(c.chunks)-1]
+	*last = append(*last, Match{Entry: *e, Slash: slash})
+	c.keepStrings(&(*last)[len(*last)-1].Entry)
+}
+
+// keepStrings copies the strings of e. A store's strings need only be valid during Walk's
+// callback (they may alias its pages or a reused buffer). The copies go into shared buffers,
+// one allocation per arenaSize bytes instead of one per string: a strings.Builder never changes
+// bytes it has written, so substrings of its String() stay valid while it keeps growing.
+func (c *collector) keepStrings(e *Entry) {
+	n := len(e.Path) + len(e.ID) + len(e.MD5) + len(e.State)
+	if c.arena == nil || c.arena.Cap()-c.arena.Len() < n {
+		c.arena = new(strings.Builder)
+		c.arena.Grow(max(arenaSize, n))
+	}
+	start := c.arena.Len()
+	c.arena.WriteString(e.Path)
+	c.arena.WriteString(e.ID)
+	c.arena.WriteString(e.MD5)
+	c.arena.WriteString(e.State)
+	all := c.arena.String()[start:]
+	next := func(l int) string {
+		s := all[:l]
+		all = all[l:]
+		return s
+	}
+	e.Path, e.ID, e.MD5, e.State = next(len(e.Path)), next(len(e.ID)), next(len(e.MD5)), next(len(e.State))
+}
+
+// finish joins the chunks into one slice, dropping the provisional folders that turned out
+// not to be SavedModels.
+func (c *collector) finish() []Match {
+	total := 0
+	for _, ch := range c.chunks {
+		total += len(ch)
+	}
+	out := make([]Match, 0, total)
+	for i, ch := range c.chunks {
+		if !c.pending {
+			out = append(out, ch...)
+		} else {
+			for _, m := range ch {
+				if _, ok := c.saved[m.Path]; !m.Dir || ok {
+					out = append(out, m)
+				}
+			}
+		}
+		c.chunks[i] = nil
+	}
+	return out
+}
