@@ -158,15 +158,7 @@ func (sv *Server) drivesList(c *call) *apiError {
 	w := jw{}
 	w.open()
 	w.str("kind", "drive#driveList")
-	w.key("drives")
-	w.b = append(w.b, '[')
-	for i, d := range ds {
-		if i > 0 {
-			w.b = append(w.b, ',')
-		}
-		w.b = appendDrive(w.b, d)
-	}
-	w.b = append(w.b, ']')
+	w.array("drives", len(ds), func(b []byte, i int) []byte { return appendDrive(b, ds[i]) })
 	w.close()
 	c.writeJSON(http.StatusOK, w.b)
 	return nil

@@ -117,15 +117,7 @@ func (sv *Server) changesList(c *call) *apiError {
 	}
 	if m.All() || m.Has("changes") {
 		cm := m.Sub("changes")
-		w.key("changes")
-		w.b = append(w.b, '[')
-		for i, ch := range page {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = sv.appendChange(w.b, ch, cm, c)
-		}
-		w.b = append(w.b, ']')
+		w.array("changes", len(page), func(b []byte, i int) []byte { return sv.appendChange(b, page[i], cm, c) })
 	}
 	w.close()
 	c.writeJSON(http.StatusOK, w.b)

@@ -16,6 +16,24 @@ type content struct {
 	sums *digests // known digests of data, or nil
 }
 
+// writeRequest checks a metadata-changing call (create, update, copy):
+// the token may write, the `fields` mask, and the File in the body.
+func writeRequest(c *call) (fields.Mask, *fileMeta, *apiError) {
+	if e := c.canWrite(); e != nil {
+		return fields.Mask{}, nil, e
+	}
+	m, e := fileMask(c)
+	if e != nil {
+		return m, nil, e
+	}
+	data, err := io.ReadAll(io.LimitReader(c.r.Body, 8<<20))
+	if err != nil {
+		return m, nil, errBadRequest("reading request body: " + err.Error())
+	}
+	meta, e := parseMeta(data)
+	return m, meta, e
+}
+
 // fileMask parses the `fields` of a method that returns one File.
 func fileMask(c *call) (fields.Mask, *apiError) {
 	spec := c.q("fields")
@@ -77,18 +95,7 @@ func (sv *Server) filesGet(c *call) *apiError {
 }
 
 func (sv *Server) filesCreate(c *call) *apiError {
-	if e := c.canWrite(); e != nil {
-		return e
-	}
-	m, e := fileMask(c)
-	if e != nil {
-		return e
-	}
-	data, err := io.ReadAll(io.LimitReader(c.r.Body, 8<<20))
-	if err != nil {
-		return errBadRequest("reading request body: " + err.Error())
-	}
-	meta, e := parseMeta(data)
+	m, meta, e := writeRequest(c)
 	if e != nil {
 		return e
 	}
@@ -220,18 +227,7 @@ func (sv *Server) usedBytes() int64 {
 }
 
 func (sv *Server) filesUpdate(c *call) *apiError {
-	if e := c.canWrite(); e != nil {
-		return e
-	}
-	m, e := fileMask(c)
-	if e != nil {
-		return e
-	}
-	data, err := io.ReadAll(io.LimitReader(c.r.Body, 8<<20))
-	if err != nil {
-		return errBadRequest("reading request body: " + err.Error())
-	}
-	meta, e := parseMeta(data)
+	m, meta, e := writeRequest(c)
 	if e != nil {
 		return e
 	}
@@ -388,18 +384,7 @@ func (sv *Server) filesEmptyTrash(c *call) *apiError {
 }
 
 func (sv *Server) filesCopy(c *call) *apiError {
-	if e := c.canWrite(); e != nil {
-		return e
-	}
-	m, e := fileMask(c)
-	if e != nil {
-		return e
-	}
-	data, err := io.ReadAll(io.LimitReader(c.r.Body, 8<<20))
-	if err != nil {
-		return errBadRequest("reading request body: " + err.Error())
-	}
-	meta, e := parseMeta(data)
+	m, meta, e := writeRequest(c)
 	if e != nil {
 		return e
 	}

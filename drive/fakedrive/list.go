@@ -215,15 +215,7 @@ func (sv *Server) filesList(c *call) *apiError {
 	}
 	if m.All() || m.Has("files") {
 		fm := m.Sub("files")
-		w.key("files")
-		w.b = append(w.b, '[')
-		for i, f := range page {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = sv.appendFile(w.b, f, fm, c)
-		}
-		w.b = append(w.b, ']')
+		w.array("files", len(page), func(b []byte, i int) []byte { return sv.appendFile(b, page[i], fm, c) })
 	}
 	w.close()
 	c.writeJSON(http.StatusOK, w.b)

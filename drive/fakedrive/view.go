@@ -403,3 +403,16 @@ func fullExt(name string) string {
 	}
 	return name[i+1:]
 }
+
+// array appends a JSON array of n elements, each written by elem.
+func (w *jw) array(k string, n int, elem func(b []byte, i int) []byte) {
+	w.key(k)
+	w.b = append(w.b, '[')
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.b = elem(w.b, i)
+	}
+	w.b = append(w.b, ']')
+}
