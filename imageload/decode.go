@@ -117,7 +117,7 @@ type decodeOptions struct {
 
 // decode checks the header against the bomb guard, then decodes into
 // Pillow's mode for the file.
-func decode(data []byte, o decodeOptions) (*Image, Format, error) {
+func decode(data []byte, o decodeOptions, ws *workspace) (*Image, Format, error) {
 	f, err := sniff(data)
 	if err != nil {
 		return nil, "", err
@@ -136,7 +136,7 @@ func decode(data []byte, o decodeOptions) (*Image, Format, error) {
 	var im *Image
 	switch f {
 	case FormatJPEG:
-		im, err = decodeJPEG(data, draftScale(w, h, o.draftW, o.draftH))
+		im, err = decodeJPEG(data, draftScale(w, h, o.draftW, o.draftH), ws)
 	case FormatPNG:
 		im, err = decodePNG(data)
 	case FormatGIF:

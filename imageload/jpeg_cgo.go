@@ -120,7 +120,7 @@ var errTruncated = errors.New("image file is truncated")
 
 // decodeJPEG decodes with the system libjpeg, as Pillow does, optionally
 // scaled by 1/scale in the DCT domain (Pillow's draft()).
-func decodeJPEG(data []byte, scale int) (*Image, error) {
+func decodeJPEG(data []byte, scale int, ws *workspace) (*Image, error) {
 	if len(data) == 0 {
 		return nil, errTruncated
 	}
@@ -148,7 +148,7 @@ func decodeJPEG(data []byte, scale int) (*Image, error) {
 	case 4:
 		mode = ModeCMYK
 	}
-	im := newImage(mode, int(ow), int(oh))
+	im := &Image{Mode: mode, Width: int(ow), Height: int(oh), Pix: ws.decodeBuf(int(ow) * int(oh) * mode.Channels())}
 	if len(im.Pix) == 0 {
 		return nil, fmt.Errorf("jpeg: empty image %dx%d", ow, oh)
 	}

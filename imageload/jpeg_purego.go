@@ -24,7 +24,7 @@ var errTruncated = errors.New("image file is truncated")
 // decodeJPEG decodes with the standard library. scale > 1 (draft mode) is
 // emulated by a box reduction, since image/jpeg cannot scale in the DCT
 // domain; libjpeg's scaled IDCT gives different numbers.
-func decodeJPEG(data []byte, scale int) (*Image, error) {
+func decodeJPEG(data []byte, scale int, _ *workspace) (*Image, error) {
 	src, err := jpeg.Decode(bytes.NewReader(data))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "short Huffman data") {

@@ -86,6 +86,22 @@ func (o Options) key() string {
 // returns the image in its final mode (L, I or I;16 for grayscale, RGB,
 // RGBA) and size.
 func Decode(data []byte, o Options) (*Image, error) {
+	return decodeWith(data, o, nil)
+}
+
+// decodeWith is Decode reusing ws's buffers; the result never aliases them.
+func decodeWith(data []byte, o Options, ws *workspace) (*Image, error) {
+	im, err := loadImg(data, o, ws)
+	if err != nil {
+		return nil, err
+	}
+	if ws.owns(im) {
+		im = im.clone()
+	}
+	return im, nil
+}
+
+func loadImg(data []byte, o Options, ws *workspace) (*Image, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
@@ -102,7 +118,7 @@ func Decode(data []byte, o Options) (*Image, error) {
 			do.draftW, do.draftH = o.Height, o.Width
 		}
 	}
-	im, _, err := decode(data, do)
+	im, _, err := decode(data, do, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +144,7 @@ func Decode(data []byte, o Options) (*Image, error) {
 	if o.KeepAspectRatio {
 		b = cropBox(im.Width, im.Height, o.Width, o.Height)
 	}
-	return resize(im, o.Width, o.Height, o.Interpolation, b)
+	return resize(im, o.Width, o.Height, o.Interpolation, b, ws)
 }
 
 // cropBox is load_img's keep_aspect_ratio box: the largest centred crop with

@@ -21,6 +21,8 @@ type Loader struct {
 	Cache *Cache
 	// FS, when set, is where paths are read from; otherwise the OS.
 	FS fs.FS
+
+	workspaces sync.Pool // of *workspace, reused across files
 }
 
 // Result is one loaded file. Err names the file.
@@ -44,7 +46,12 @@ func (l *Loader) LoadFile(path string) (im *Image, cached bool, err error) {
 			return im, true, nil
 		}
 	}
-	im, err = Decode(data, l.Options)
+	ws, _ := l.workspaces.Get().(*workspace)
+	if ws == nil {
+		ws = &workspace{}
+	}
+	im, err = decodeWith(data, l.Options, ws)
+	l.workspaces.Put(ws)
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", path, err)
 	}

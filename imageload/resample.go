@@ -104,7 +104,7 @@ func roundUp(f float64) int32 {
 
 // resample is ImagingResampleInner for the modes load_img can reach:
 // L, RGB, RGBa (premultiplied RGBA), LA and I / I;16.
-func resample(im *Image, w, h int, f filter, b box) (*Image, error) {
+func resample(im *Image, w, h int, f filter, b box, ws *workspace) (*Image, error) {
 	switch im.Mode {
 	case ModeL, ModeLA, ModeRGB, ModeRGBa, ModeI, ModeI16:
 	default:
@@ -123,7 +123,7 @@ func resample(im *Image, w, h int, f filter, b box) (*Image, error) {
 		for i := 0; i < h; i++ {
 			vert.bounds[i*2] -= yFirst
 		}
-		tmp := newImage(im.Mode, w, yLast-yFirst)
+		tmp := ws.tmpImage(im.Mode, w, yLast-yFirst)
 		if im.Mode.wide() {
 			horizontal32(tmp, im, yFirst, &horiz)
 		} else {
@@ -153,7 +153,9 @@ func resample(im *Image, w, h int, f filter, b box) (*Image, error) {
 	return cur, nil
 }
 
-func horizontal8(out, in *Image, offset int, c *coeffs) {
+// horizontal8Go is ImagingResampleHorizontal_8bpc in Go (the purego build's
+// kernel; the cgo build runs the same arithmetic in C, kernels_cgo.go).
+func horizontal8Go(out, in *Image, offset int, c *coeffs) {
 	ch := in.Mode.Channels()
 	inStride := in.Width * ch
 	outStride := out.Width * ch
@@ -202,7 +204,8 @@ func horizontal8(out, in *Image, offset int, c *coeffs) {
 	}
 }
 
-func vertical8(out, in *Image, c *coeffs) {
+// vertical8Go is ImagingResampleVertical_8bpc in Go.
+func vertical8Go(out, in *Image, c *coeffs) {
 	ch := in.Mode.Channels()
 	stride := in.Width * ch
 	const half = int32(1) << (precisionBits - 1)

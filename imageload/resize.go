@@ -6,7 +6,7 @@ import "fmt"
 // load_img hands it: the premultiplied round trip for RGBA (and LA) with any
 // filter but nearest, the integer-box crop shortcut, nearest through the
 // affine scaler, everything else through resample.
-func resize(im *Image, w, h int, interp Interpolation, b box) (*Image, error) {
+func resize(im *Image, w, h int, interp Interpolation, b box, ws *workspace) (*Image, error) {
 	if w <= 0 || h <= 0 {
 		return nil, fmt.Errorf("resize: target size %dx%d must be positive", w, h)
 	}
@@ -21,7 +21,7 @@ func resize(im *Image, w, h int, interp Interpolation, b box) (*Image, error) {
 		if err != nil {
 			return nil, err
 		}
-		r, err := resize(pm, w, h, interp, b)
+		r, err := resize(pm, w, h, interp, b, ws)
 		if err != nil {
 			return nil, err
 		}
@@ -29,7 +29,7 @@ func resize(im *Image, w, h int, interp Interpolation, b box) (*Image, error) {
 	}
 	if im.Mode == ModeLA && interp != Nearest {
 		pm := laPremultiply(im)
-		r, err := resize(pm, w, h, interp, b)
+		r, err := resize(pm, w, h, interp, b, ws)
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +47,7 @@ func resize(im *Image, w, h int, interp Interpolation, b box) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return resample(im, w, h, f, b)
+	return resample(im, w, h, f, b, ws)
 }
 
 // scaleNearest is ImagingScaleAffine with the matrix _resize builds:

@@ -1,0 +1,101 @@
+package imageload
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// cpuTime is the process's user+system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds cpu-ns/op (process CPU time, GC included), the number that
+// means something on a shared machine where wall time does not.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+}
+
+// benchImage is a 1024×768 JPEG from IMAGELOAD_BENCH_DIR (bench/gen_images.py),
+// or the largest corpus JPEG when that is not set.
+func benchImage(b *testing.B) []byte {
+	b.Helper()
+	if d := os.Getenv("IMAGELOAD_BENCH_DIR"); d != "" {
+		data, err := os.ReadFile(filepath.Join(d, "img00000.jpg"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return data
+	}
+	return corpusFile(b, "jpeg_big_420.jpg")
+}
+
+func BenchmarkDecodeJPEG(b *testing.B) {
+	data := benchImage(b)
+	defer reportCPU(b, cpuTime())
+	for b.Loop() {
+		if _, err := decodeJPEG(data, 1, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadImg224Bilinear(b *testing.B) {
+	data := benchImage(b)
+	o := Options{Height: 224, Width: 224, Interpolation: Bilinear}
+	defer reportCPU(b, cpuTime())
+	for b.Loop() {
+		im, err := Decode(data, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = im.AppendFloat32(nil)
+	}
+}
+
+// BenchmarkLoaderFile224Bilinear is the Loader's per-file path: buffers
+// reused across images, float32 output.
+func BenchmarkLoaderFile224Bilinear(b *testing.B) {
+	data := benchImage(b)
+	ws := &workspace{}
+	o := Options{Height: 224, Width: 224, Interpolation: Bilinear}
+	var out []float32
+	defer reportCPU(b, cpuTime())
+	for b.Loop() {
+		im, err := decodeWith(data, o, ws)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = im.AppendFloat32(out[:0])
+	}
+}
+
+func BenchmarkLoadImg224BilinearDraft(b *testing.B) {
+	data := benchImage(b)
+	o := Options{Height: 224, Width: 224, Interpolation: Bilinear, Draft: true}
+	defer reportCPU(b, cpuTime())
+	for b.Loop() {
+		if _, err := Decode(data, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkResize224Bilinear(b *testing.B) {
+	im, err := decodeJPEG(benchImage(b), 1, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, _ := filterFor(Bilinear)
+	defer reportCPU(b, cpuTime())
+	for b.Loop() {
+		if _, err := resample(im, 224, 224, f, box{0, 0, float32(im.Width), float32(im.Height)}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
