@@ -108,17 +108,17 @@ func (c *collector) modTime(m *Match) time.Time {
 	return m.ModTime
 }
 
-// chunkSize is the number of matches per chunk. Filling fixed-size chunks and joining them
-// once at the end allocates twice the result size; growing one slice by append would allocate
-// and copy about five times it (append grows large slices by 1.25x).
-const chunkSize = 4096
+// Matches are gathered in chunks of 64, 128, ... up to maxChunk matches and joined once at
+// the end: that allocates about twice the result size, where growing one slice by append would
+// allocate and copy about five times it (append grows large slices by 1.25x).
+const maxChunk = 4096
 
-// arenaSize is the size of the buffers kept strings are copied into.
-const arenaSize = 1 << 20
+// maxArena is the largest buffer kept strings are copied into; the first is 4 KiB.
+const maxArena = 1 << 20
 
 func (c *collector) add(e *Entry, slash bool) {
-	if n := len(c.chunks); n == 0 || len(c.chunks[n-1]) == chunkSize {
-		c.chunks = append(c.chunks, make([]Match, 0, chunkSize))
+	if n := len(c.chunks); n == 0 || len(c.chunks[n-1]) == cap(c.chunks[n-1]) {
+		c.chunks = append(c.chunks, make([]Match, 0, min(maxChunk, 64<<n)))
 	}
 	last := &c.chunks[len(c.chunks)-1]
 	*last = append(*last, Match{Entry: *e, Slash: slash})
@@ -127,13 +127,17 @@ func (c *collector) add(e *Entry, slash bool) {
 
 // keepStrings copies the strings of e. A store's strings need only be valid during Walk's
 // callback (they may alias its pages or a reused buffer). The copies go into shared buffers,
-// one allocation per arenaSize bytes instead of one per string: a strings.Builder never changes
-// bytes it has written, so substrings of its String() stay valid while it keeps growing.
+// one allocation per buffer instead of one per string: a strings.Builder never changes bytes
+// it has written, so substrings of its String() stay valid while it keeps growing.
 func (c *collector) keepStrings(e *Entry) {
 	n := len(e.Path) + len(e.ID) + len(e.MD5) + len(e.State)
 	if c.arena == nil || c.arena.Cap()-c.arena.Len() < n {
+		size := 4 << 10
+		if c.arena != nil {
+			size = min(maxArena, 2*c.arena.Cap())
+		}
 		c.arena = new(strings.Builder)
-		c.arena.Grow(max(arenaSize, n))
+		c.arena.Grow(max(size, n))
 	}
 	start := c.arena.Len()
 	c.arena.WriteString(e.Path)

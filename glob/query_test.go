@@ -126,7 +126,7 @@ func TestQueryShard(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := runQuery(t, ix, Query{Patterns: []string{"img/*.jpg"}})
-	for _, n := range []int{1, 2, 4, 7, 200} {
+	for _, n := range []int{1, 2, 7, 200} {
 		var union []string
 		for i := range n {
 			part := runQuery(t, ix, Query{Patterns: []string{"img/*.jpg"}, Shard: Shard{Index: i, Count: n}})
@@ -212,7 +212,7 @@ func TestQueryErrors(t *testing.T) {
 		t.Errorf("store error: %v", err)
 	}
 	var many []Entry
-	for i := range 40000 {
+	for i := range 20000 { // the context is checked every 16384 entries
 		many = append(many, Entry{Path: fmt.Sprintf("f%05d", i)})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
