@@ -34,24 +34,24 @@ type mountService interface {
 
 // apiStatus is the answer of GET /v1/status and `drivesync status --json`.
 type apiStatus struct {
-	Root             string        `json:"root"`
-	Remote           string        `json:"remote"`
-	Phase            string        `json:"phase"`
-	PID              int           `json:"pid,omitempty"`
-	Demo             bool          `json:"demo,omitempty"`
-	ReadOnly         bool          `json:"readOnly,omitempty"`
-	Files            int           `json:"files"`
-	Dirs             int           `json:"dirs"`
-	Bytes            int64         `json:"bytes"`
-	PendingUploads   int           `json:"pendingUploads"`
-	PendingDownloads int           `json:"pendingDownloads"`
-	Conflicts        []string      `json:"conflicts"`
-	Skipped          []apiSkipped  `json:"skipped"`
-	LastPoll         time.Time     `json:"lastPoll,omitzero"`
-	LastError        string        `json:"lastError,omitempty"`
-	LastErrorTime    time.Time     `json:"lastErrorTime,omitzero"`
-	Progress         *apiProgress  `json:"progress,omitempty"`
-	Running          bool          `json:"running"` // false when read from the state of a stopped mount
+	Root             string       `json:"root"`
+	Remote           string       `json:"remote"`
+	Phase            string       `json:"phase"`
+	PID              int          `json:"pid,omitempty"`
+	Demo             bool         `json:"demo,omitempty"`
+	ReadOnly         bool         `json:"readOnly,omitempty"`
+	Files            int          `json:"files"`
+	Dirs             int          `json:"dirs"`
+	Bytes            int64        `json:"bytes"`
+	PendingUploads   int          `json:"pendingUploads"`
+	PendingDownloads int          `json:"pendingDownloads"`
+	Conflicts        []string     `json:"conflicts"`
+	Skipped          []apiSkipped `json:"skipped"`
+	LastPoll         time.Time    `json:"lastPoll,omitzero"`
+	LastError        string       `json:"lastError,omitempty"`
+	LastErrorTime    time.Time    `json:"lastErrorTime,omitzero"`
+	Progress         *apiProgress `json:"progress,omitempty"`
+	Running          bool         `json:"running"` // false when read from the state of a stopped mount
 }
 
 type apiSkipped struct {
