@@ -15,10 +15,15 @@ type PatternError struct {
 	Offset  int    // byte offset into Pattern of the offending character (len(Pattern) for "at the end")
 	Problem string // what is wrong, e.g. "unterminated character class"
 	Hint    string // optional: how to write what was probably meant
+	What    string // "exclude pattern" for Query.Exclude; "" means "pattern"
 }
 
 func (e *PatternError) Error() string {
-	msg := fmt.Sprintf("glob: pattern %q: %s at offset %d", e.Pattern, e.Problem, e.Offset)
+	what := e.What
+	if what == "" {
+		what = "pattern"
+	}
+	msg := fmt.Sprintf("glob: %s %q: %s at offset %d", what, e.Pattern, e.Problem, e.Offset)
 	if e.Hint != "" {
 		msg += "; " + e.Hint
 	}

@@ -92,8 +92,11 @@ func (q Query) compile() (*plan, error) {
 	}
 	for _, s := range q.Exclude {
 		p, err := Compile(s)
+		if pe := (*PatternError)(nil); errors.As(err, &pe) {
+			pe.What = "exclude pattern"
+		}
 		if err != nil {
-			return nil, fmt.Errorf("exclude: %w", err)
+			return nil, err
 		}
 		pl.exclude = append(pl.exclude, p.alts...)
 	}
@@ -103,14 +106,11 @@ func (q Query) compile() (*plan, error) {
 	for _, a := range alts {
 		dirs = append(dirs, a.prefix)
 	}
-	slices.Sort(dirs)
+	slices.Sort(dirs) // ancestors first
 	for _, d := range slices.Compact(dirs) {
-		if n := len(pl.roots); n > 0 {
-			if _, ok := under(d, pl.roots[n-1].dir); ok {
-				continue // sorted order puts an ancestor right before its descendants' run
-			}
+		if !slices.ContainsFunc(pl.roots, func(r walkRoot) bool { _, ok := under(d, r.dir); return ok }) {
+			pl.roots = append(pl.roots, walkRoot{dir: d})
 		}
-		pl.roots = append(pl.roots, walkRoot{dir: d})
 	}
 	for _, a := range alts {
 		for i := range pl.roots {
@@ -131,6 +131,9 @@ func (q Query) Run(ctx context.Context, ix Index) ([]Match, error) {
 	}
 	c := collector{plan: pl, ctx: ctx}
 	for _, r := range pl.roots {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("glob: %w", err)
+		}
 		if err := c.walk(ix, r); err != nil {
 			return nil, err
 		}

@@ -188,7 +188,7 @@ func TestQueryValidate(t *testing.T) {
 		t.Errorf("invalid queries walked the index: %q", ix.walks)
 	}
 	_, err := Query{Patterns: []string{"*"}, Exclude: []string{"a/[b"}}.Run(context.Background(), ix)
-	if !errors.Is(err, ErrBadPattern) || !strings.HasPrefix(err.Error(), "exclude: glob: pattern") {
+	if !errors.Is(err, ErrBadPattern) || !strings.HasPrefix(err.Error(), `glob: exclude pattern "a/[b": unterminated`) {
 		t.Errorf("bad exclude: %v", err)
 	}
 }
@@ -202,6 +202,14 @@ func TestQueryWalksLiteralPrefixes(t *testing.T) {
 	if want := []string{"test/a.txt", "train/images", "val"}; !slices.Equal(ix.walks, want) {
 		t.Errorf("walked %q, want %q", ix.walks, want)
 	}
+	ix.walks = nil
+	q = Query{Patterns: []string{"a/*", "a.b/*", "a/c/*", "a-/x"}} // "." and "-" sort before "/"
+	if _, err := q.Run(context.Background(), ix); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a", "a-/x", "a.b"}; !slices.Equal(ix.walks, want) {
+		t.Errorf("walked %q, want %q", ix.walks, want)
+	}
 }
 
 func TestQueryErrors(t *testing.T) {
@@ -211,15 +219,37 @@ func TestQueryErrors(t *testing.T) {
 	if !errors.Is(err, storeErr) || err.Error() != `glob: walk "data": bolt: database not open` {
 		t.Errorf("store error: %v", err)
 	}
-	var many []Entry
-	for i := range 20000 { // the context is checked every 16384 entries
-		many = append(many, Entry{Path: fmt.Sprintf("f%05d", i)})
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Glob(ctx, &looseIndex{entries: many}, "*"); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled walk: %v", err)
+	if _, err := Glob(ctx, &looseIndex{entries: modelTree()}, "*"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled before the walk: %v", err)
 	}
+	// Cancelled during the walk: noticed within 16384 entries.
+	var many []Entry
+	for i := range 20000 {
+		many = append(many, Entry{Path: fmt.Sprintf("f%05d", i)})
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	ix2 := &cancellingIndex{looseIndex: looseIndex{entries: many}, cancel: cancel}
+	if _, err := Glob(ctx, ix2, "*"); !errors.Is(err, context.Canceled) || ix2.visited >= len(many) {
+		t.Errorf("cancelled walk: %v after %d entries", err, ix2.visited)
+	}
+}
+
+// cancellingIndex cancels its context after the first entry.
+type cancellingIndex struct {
+	looseIndex
+	cancel  func()
+	visited int
+}
+
+func (x *cancellingIndex) Walk(dir string, fn func(*Entry) bool) error {
+	return x.looseIndex.Walk(dir, func(e *Entry) bool {
+		x.visited++
+		x.cancel()
+		return fn(e)
+	})
 }
 
 func TestMatchCarriesEntry(t *testing.T) {
