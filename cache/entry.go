@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -90,7 +89,18 @@ func (e Entry) Verified(fi fs.FileInfo) bool {
 // without NUL bytes.
 func ValidPath(p string) bool { return fs.ValidPath(p) && !strings.Contains(p, "\x00") }
 
-var md5Hex = regexp.MustCompile(`^[0-9a-f]{32}$`)
+// isMD5 reports whether s is 32 lowercase hex digits.
+func isMD5(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // validate rejects an entry the store must not hold.
 func (e Entry) validate() error {
@@ -101,9 +111,9 @@ func (e Entry) validate() error {
 		return fmt.Errorf("path %q is not a clean slash-separated relative path", e.Path)
 	case e.Size < 0 || e.Remote.Size < 0 || e.Local.Size < 0:
 		return fmt.Errorf("negative size")
-	case e.MD5 != "" && !md5Hex.MatchString(e.MD5),
-		e.Remote.MD5 != "" && !md5Hex.MatchString(e.Remote.MD5),
-		e.Local.MD5 != "" && !md5Hex.MatchString(e.Local.MD5):
+	case e.MD5 != "" && !isMD5(e.MD5),
+		e.Remote.MD5 != "" && !isMD5(e.Remote.MD5),
+		e.Local.MD5 != "" && !isMD5(e.Local.MD5):
 		return fmt.Errorf("md5 is not 32 lowercase hex digits")
 	}
 	return nil
