@@ -35,7 +35,8 @@ func keyPath(k []byte) string {
 // Put stores e under its ID and its Path, replacing what was stored under
 // the ID (an entry whose Path changed is moved). The Path must not be held
 // by another ID (ErrPathInUse): delete or move that one first, in the same
-// transaction if need be.
+// transaction if need be. Changing a folder's Path does not move the
+// entries below it: MoveTree does.
 func (t *Tx) Put(e Entry) error {
 	if err := e.validate(); err != nil {
 		return fmt.Errorf("cache: put %q: %w", e.ID, err)
