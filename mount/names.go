@@ -67,7 +67,8 @@ func isHexHigh(s string) bool {
 // boundary and given the suffix "~" + 8 hex digits of the SHA-256 of the
 // Drive name, keeping a short extension: "very long….pdf" -> "very l~1a2b3c4d.pdf".
 // Such names cannot be inverted by DriveName; the caller keeps the Drive
-// name in its index, keyed by file ID.
+// name in its index, keyed by file ID. Drive names of up to 51 bytes are
+// never shortened (the worst case, a byte that is not UTF-8, takes 5: "‛BF").
 func LocalName(driveName string) string {
 	name, _ := localName(driveName)
 	return name
@@ -168,7 +169,7 @@ func extension(name string) string {
 // DriveName is the inverse of LocalName: DriveName(LocalName(d)) == d for
 // every Drive name d whose mapping was not shortened (see LocalName). It also
 // gives the Drive name for a file created locally: "a／b" becomes "a/b", and
-// names without replacement runes are returned unchanged. Names shortened by
+// names without replacement runes or '‛' are returned unchanged. Names shortened by
 // LocalName and the "name (1a2b3c).ext" forms chosen by Dedupe are not
 // inverted — the Drive name for those comes from the caller's index.
 func DriveName(localName string) string {

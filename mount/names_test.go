@@ -85,7 +85,7 @@ func TestLocalNameHostile(t *testing.T) {
 				t.Errorf("LocalName(%q) not deterministic: %q then %q", tc.drive, local, got)
 			}
 			if short {
-				if len(tc.drive) <= MaxNameBytes/3 {
+				if len(tc.drive) <= MaxNameBytes/5 {
 					t.Errorf("LocalName(%q) shortened a short name", tc.drive)
 				}
 				return
@@ -205,7 +205,7 @@ func checkDistinct(t *testing.T, sibs []Sibling, got map[string]string, ci bool)
 		checkLocal(t, s.Name, name)
 		k := name
 		if ci {
-			k = strings.ToLower(name)
+			k = foldKey(name)
 		}
 		if other, dup := seen[k]; dup {
 			t.Errorf("%q and %q both named %q", other, s.ID, name)
@@ -459,13 +459,50 @@ func FuzzLocalNameRoundTrip(f *testing.F) {
 			if back := DriveName(local); back != drive {
 				t.Fatalf("DriveName(LocalName(%q)) = DriveName(%q) = %q", drive, local, back)
 			}
-		} else if len(drive) <= MaxNameBytes/3 {
+		} else if len(drive) <= MaxNameBytes/5 {
 			t.Fatalf("LocalName(%q) shortened a %d-byte name", drive, len(drive))
 		}
 		// Any string read as a local name maps to a Drive name whose
 		// mapping is valid again.
 		d := DriveName(drive)
 		checkLocal(t, d, LocalName(d))
+	})
+}
+
+func FuzzDedupe(f *testing.F) {
+	f.Add("a.txt\na.txt\nA.TXT\n..\n．．", "abcdef\nABCDEF\nabcdeg", true)
+	f.Add("x\nx (abcdef0).txt\nx\nx", "abcdef\n/\x00", false)
+	f.Fuzz(func(t *testing.T, names, idStems string, ci bool) {
+		list := strings.Split(names, "\n")
+		if len(list) > 40 {
+			list = list[:40]
+		}
+		stems := strings.Split(idStems, "\n")
+		sibs := make([]Sibling, len(list))
+		for i, n := range list {
+			sibs[i] = Sibling{ID: fmt.Sprintf("%s%d", stems[i%len(stems)], i), Name: n, IsDir: i%3 == 0}
+		}
+		opts := Options{CaseInsensitive: ci}
+		got := mustDedupe(t, sibs, nil, opts)
+		rev := make([]Sibling, len(sibs))
+		for i, s := range sibs {
+			rev[len(sibs)-1-i] = s
+		}
+		if again := mustDedupe(t, rev, nil, opts); fmt.Sprint(again) != fmt.Sprint(got) {
+			t.Fatalf("order changed names: %v vs %v", again, got)
+		}
+		if again := mustDedupe(t, sibs, got, opts); fmt.Sprint(again) != fmt.Sprint(got) {
+			t.Fatalf("re-run with prev changed names: %v vs %v", again, got)
+		}
+		for drop := range sibs {
+			rest := append(append([]Sibling{}, sibs[:drop]...), sibs[drop+1:]...)
+			after := mustDedupe(t, rest, got, opts)
+			for _, s := range rest {
+				if after[s.ID] != got[s.ID] {
+					t.Fatalf("dropping %q renamed %q: %q -> %q", sibs[drop].ID, s.ID, got[s.ID], after[s.ID])
+				}
+			}
+		}
 	})
 }
 
@@ -497,4 +534,29 @@ func FuzzSafeJoin(f *testing.F) {
 			}
 		}
 	})
+}
+
+func BenchmarkLocalName(b *testing.B) {
+	for _, name := range []string{"Quarterly report 2026.pdf", "a/b\x00c‛／．" + strings.Repeat("é", 200)} {
+		b.Run(fmt.Sprintf("%dB", len(name)), func(b *testing.B) {
+			b.SetBytes(int64(len(name)))
+			for b.Loop() {
+				DriveName(LocalName(name))
+			}
+		})
+	}
+}
+
+func BenchmarkDedupe(b *testing.B) {
+	for _, n := range []int{20, 1000} {
+		sibs := siblingsNamed("report.pdf", ids(n))
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			prev, _ := Dedupe(sibs, nil, Options{})
+			for b.Loop() {
+				if _, err := Dedupe(sibs, prev, Options{CaseInsensitive: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
