@@ -1,0 +1,70 @@
+package mount
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/drivesync/drivesync/cache"
+)
+
+// conflictName is the name of the conflict copy of name, detected at t on
+// host: "name.conflict-YYYYMMDD-HHMMSS-HOST.ext" (UTC), the extension kept
+// last so the copy still opens with the same program.
+func conflictName(name string, t time.Time, host string) string {
+	ext := path.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	if stem == "" { // ".bashrc": all extension
+		stem, ext = name, ""
+	}
+	host = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r < 0x20 {
+			return '_'
+		}
+		return r
+	}, host)
+	return fmt.Sprintf("%s.conflict-%s-%s%s", stem, t.UTC().Format("20060102-150405"), host, ext)
+}
+
+// conflict renames the local version at a.path to a conflict copy beside
+// it (C4, C8). The next round downloads Drive's version to the name and
+// uploads the copy as a new file.
+func (m *Mount) conflict(a action, e *cache.Entry, r *result) error {
+	src, err := m.abs(a.path)
+	if err != nil {
+		return err
+	}
+	now := m.cfg.Now()
+	var rel string
+	for i := 0; ; i++ {
+		name := conflictName(path.Base(a.path), now, m.cfg.Host)
+		if i > 0 {
+			name = conflictName(path.Base(a.path), now, fmt.Sprintf("%s-%d", m.cfg.Host, i))
+		}
+		rel = path.Join(path.Dir(a.path), name)
+		dst, err := m.abs(rel)
+		if err != nil {
+			return err
+		}
+		if _, err := os.Lstat(dst); os.IsNotExist(err) {
+			if err := os.Rename(src, dst); err != nil {
+				return err
+			}
+			break
+		}
+		if i > 100 {
+			return fmt.Errorf("no free conflict name for %s", a.path)
+		}
+	}
+	m.log.Warn("conflict: both sides changed; Drive's version keeps the name", "path", a.path, "copy", rel)
+	r.conflict = rel
+	if e.ID != "" && synced(e) {
+		// The local side is gone from the name: not a rename (R2) to the
+		// copy, just Drive's version to fetch again.
+		e.Local = cache.LocalBase{}
+		return m.put(*e, r)
+	}
+	return nil
+}

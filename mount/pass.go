@@ -1,0 +1,243 @@
+package mount
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/drivesync/drivesync/cache"
+)
+
+// maxRounds bounds the rounds of one pass: each round acts on what the
+// previous one made possible (a folder created, then its files).
+const maxRounds = 64
+
+// start loads the state and resolves the remote root, once per Mount.
+func (m *Mount) start(ctx context.Context) error {
+	if m.st != nil {
+		return nil
+	}
+	rootID, err := m.resolveRoot(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := loadState(m.cfg.Store, rootID)
+	if err != nil {
+		return err
+	}
+	m.st = st
+	return nil
+}
+
+// fullPass is one complete two-way pass: Drive's changes (or a full
+// listing the first time), a scan of the whole local tree, then rounds of
+// actions. With waitSettle it waits (a few settle intervals at most) for
+// local files still being written.
+func (m *Mount) fullPass(ctx context.Context, waitSettle bool) Summary {
+	var sum Summary
+	m.setPhase("syncing")
+	if err := m.start(ctx); err != nil {
+		sum.fail(err)
+		m.setError(err)
+		return sum
+	}
+	tok, err := m.cfg.Store.PageToken(m.cfg.DriveID)
+	if err != nil {
+		sum.fail(err)
+		return sum
+	}
+	if err := m.checkRoot(tok == "" && len(m.st.byID) == 0); err != nil {
+		sum.fail(err)
+		m.setError(err)
+		return sum
+	}
+	rr, err := m.refreshRemote(ctx)
+	m.mu.Lock()
+	m.status.LastPoll = m.cfg.Now()
+	m.mu.Unlock()
+	if err != nil {
+		sum.fail(err)
+		m.setError(err)
+		return sum
+	}
+	waits := m.pass(ctx, []string{"."}, rr.noDelete, false, &sum)
+	for i := 0; waitSettle && waits > 0 && i < 4 && ctx.Err() == nil; i++ {
+		select {
+		case <-time.After(m.cfg.Settle):
+		case <-ctx.Done():
+		}
+		waits = m.pass(ctx, []string{"."}, rr.noDelete, false, &sum)
+	}
+	m.purgeTrash()
+	return sum
+}
+
+// pass runs rounds over scope until nothing is left to do and returns how
+// many items wait (local files still being written, paths not free yet).
+// force treats every local file as settled (Flush).
+func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, sum *Summary) int {
+	guard := deleteGuard{}
+	for _, e := range m.st.byID {
+		if !e.IsDir && e.ParentID != goneParent && synced(e) {
+			guard.files++
+		}
+	}
+	var prog Progress
+	prog.Phase = "syncing"
+	failed := map[string]int{}
+	waits := 0
+	for round := 0; round < maxRounds && ctx.Err() == nil; round++ {
+		sc, err := scanLocal(m.cfg.Root, scope)
+		if err != nil {
+			sum.fail(err)
+			m.setError(err)
+			return 0
+		}
+		if force {
+			for p := range sc.files {
+				m.settle[p] = obs{size: sc.files[p].Size, mtime: sc.files[p].MTime, at: time.Time{}}
+			}
+		}
+		p := m.plan(m.st.layout(Options{CaseInsensitive: m.cfg.CaseInsensitive}), sc)
+		waits = p.waits
+		acts := m.filter(p.acts, noDelete, &guard, failed)
+		if guard.blocked && guard.msg != "" {
+			err := fmt.Errorf("%s: %w", guard.msg, ErrMassDelete)
+			sum.fail(err)
+			m.setError(err)
+			m.log.Error(guard.msg)
+			guard.msg = ""
+		}
+		if len(acts) == 0 {
+			break
+		}
+		for _, a := range acts {
+			if a.verb == actDownload || a.verb == actUpload || a.verb == actUpdate || a.verb == actDownloadMove {
+				prog.TotalFiles++
+				prog.TotalBytes += a.size
+			}
+		}
+		var conflicts []string
+		progress := 0
+		done := func(r result) {
+			for _, e := range r.puts {
+				m.st.set(e)
+			}
+			for _, id := range r.dels {
+				m.st.del(id)
+			}
+			if r.err != nil {
+				if !errors.Is(r.err, errRetry) {
+					failed[r.a.path]++
+					if failed[r.a.path] >= 3 {
+						sum.fail(r.err)
+						m.setError(r.err)
+					}
+					m.log.Warn("sync action failed", "err", r.err)
+				}
+				return
+			}
+			progress++
+			switch r.a.verb {
+			case actDownload, actDownloadMove:
+				if !r.a.dir {
+					sum.Downloaded++
+				}
+			case actUpload, actUpdate:
+				if !r.a.dir {
+					sum.Uploaded++
+				}
+			case actLocalMove, actRemoteMove:
+				sum.Renamed++
+			case actLocalTrash, actRemoteTrash:
+				sum.Trashed++
+			case actConflict:
+				sum.Conflicts++
+				conflicts = append(conflicts, r.conflict)
+			}
+			switch r.a.verb {
+			case actDownload, actUpload, actUpdate, actDownloadMove:
+				prog.Files++
+				prog.Bytes += r.bytes
+				if m.cfg.Progress != nil {
+					m.cfg.Progress(prog)
+				}
+			}
+			scope = append(scope, r.a.path)
+			if r.a.from != "" {
+				scope = append(scope, r.a.from)
+			}
+			if r.conflict != "" {
+				scope = append(scope, r.conflict)
+			}
+		}
+		// Local renames first (paths the others rely on), then the
+		// transfers in parallel, then deletes.
+		var seq, par, last []action
+		for _, a := range acts {
+			switch a.verb {
+			case actLocalMove, actConflict, actAdopt:
+				seq = append(seq, a)
+			case actLocalTrash, actForget:
+				last = append(last, a)
+			default:
+				if a.dir && a.verb == actDownload {
+					seq = append(seq, a)
+				} else {
+					par = append(par, a)
+				}
+			}
+		}
+		for _, a := range seq {
+			done(m.runOne(ctx, a))
+		}
+		m.runAll(ctx, par, done)
+		for _, a := range last {
+			done(m.runOne(ctx, a))
+		}
+		m.publish(waits, conflicts)
+		if progress == 0 {
+			break
+		}
+	}
+	return waits
+}
+
+func (m *Mount) runOne(ctx context.Context, a action) result {
+	var e cache.Entry
+	if p, ok := m.st.byID[a.id]; ok && a.id != "" {
+		e = *p
+	}
+	return m.run(ctx, a, e)
+}
+
+// filter drops what this pass may not do: writes to Drive in read-only
+// mode (S5), deletes after an untrustworthy listing (S2) or past the
+// mass-delete threshold (S3), and actions that failed too often.
+func (m *Mount) filter(acts []action, noDelete bool, g *deleteGuard, failed map[string]int) []action {
+	out := acts[:0]
+	deletes := 0
+	for _, a := range acts {
+		if (a.verb == actLocalTrash && !a.dir) || a.verb == actRemoteTrash {
+			deletes++
+		}
+	}
+	allowDeletes := !noDelete && g.allow(m, deletes)
+	for _, a := range acts {
+		if failed[a.path] >= 3 {
+			continue
+		}
+		switch a.verb {
+		case actUpload, actUpdate, actRemoteTrash, actRemoteMove, actDownloadMove:
+			if m.cfg.ReadOnly {
+				continue
+			}
+		}
+		if (a.verb == actLocalTrash || a.verb == actRemoteTrash) && !allowDeletes {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}

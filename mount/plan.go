@@ -1,0 +1,379 @@
+package mount
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/drivesync/drivesync/cache"
+)
+
+// action is one step of a pass.
+type action struct {
+	verb     verb
+	id       string // the entry, "" for new local items
+	path     string // the local path acted on (destination of moves)
+	from     string // moves: the current local path
+	parentID string // uploads and remote moves: the Drive folder
+	name     string // uploads and remote moves: the Drive name
+	dir      bool
+	size     int64
+	md5      string // adopt: the content both sides hold
+	row      string // the sync-semantics row, for logs and tests
+}
+
+// planner turns the state, the layout and a local scan into actions.
+type planner struct {
+	m    *Mount
+	st   *state
+	lo   layout
+	sc   *scan
+	acts []action
+	// held: local paths an entry occupies (synced entries' Path).
+	held map[string]string
+	// claimed: local paths already spoken for by an action or an entry.
+	claimed map[string]bool
+	// trashing: local paths going to the local trash.
+	trashing map[string]bool
+	// moving: old paths of folders being moved this round; their
+	// contents wait for the next round.
+	moving []string
+	waits  int
+}
+
+func (m *Mount) plan(lo layout, sc *scan) *planner {
+	st := m.st
+	p := &planner{m: m, st: st, lo: lo, sc: sc, held: map[string]string{}, claimed: map[string]bool{}, trashing: map[string]bool{}}
+	ids := make([]string, 0, len(st.byID))
+	for id, e := range st.byID {
+		ids = append(ids, id)
+		if synced(e) {
+			p.held[e.Path] = id
+			p.claimed[e.Path] = true
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return st.byID[ids[i]].Path < st.byID[ids[j]].Path })
+	// Folders that move first: their contents wait.
+	for _, id := range ids {
+		e := st.byID[id]
+		if want, ok := lo.want[id]; ok && e.IsDir && synced(e) && want != e.Path {
+			p.moving = append(p.moving, e.Path)
+		}
+	}
+	// R2: synced files missing at their path but present elsewhere with
+	// the same inode were moved locally.
+	byInode := map[uint64]string{}
+	for lp, l := range sc.files {
+		if _, ok := p.held[lp]; !ok && l.Inode != 0 {
+			byInode[l.Inode] = lp
+		}
+	}
+	var gonedirs []*cache.Entry
+	for _, id := range ids {
+		e := st.byID[id]
+		if _, skip := st.skipped[id]; skip && !lo.gone[id] {
+			continue
+		}
+		if e.IsDir && lo.gone[id] && synced(e) {
+			gonedirs = append(gonedirs, e)
+			continue
+		}
+		p.entry(e, byInode)
+	}
+	// Gone folders last, deepest first, once their contents are decided.
+	sort.Slice(gonedirs, func(i, j int) bool { return gonedirs[i].Path > gonedirs[j].Path })
+	for _, e := range gonedirs {
+		p.goneDir(e)
+	}
+	p.newLocal()
+	return p
+}
+
+// synced reports whether e has a base and sits at a real path.
+func synced(e *cache.Entry) bool { return e.Synced() && placed(e) }
+
+func (p *planner) add(a action) {
+	if a.verb == actWait {
+		p.waits++
+		return
+	}
+	if a.verb != actNone {
+		p.acts = append(p.acts, a)
+	}
+}
+
+func (p *planner) underMoving(lp string) bool {
+	for _, d := range p.moving {
+		if strings.HasPrefix(lp, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// entry plans one Drive item.
+func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
+	want, live := p.lo.want[e.ID]
+	s := situation{Dir: e.IsDir, Settled: true}
+	if !synced(e) {
+		if !live {
+			p.add(action{verb: actForget, id: e.ID, path: e.Path, row: "D5"})
+			return
+		}
+		s.R = rNew
+		if p.underMoving(want) || (p.held[want] != "" && p.held[want] != e.ID) || p.claimed[want] && p.held[want] == "" {
+			p.waits++ // the path frees up once the other item moves
+			return
+		}
+		p.claimed[want] = true
+		l := p.sc.files[want]
+		if !p.sc.covers(want) {
+			l = p.m.statLocal(want)
+		}
+		switch {
+		case l == nil:
+			s.L = lAbsent
+		case l.IsDir != e.IsDir:
+			p.waits++ // a file where a folder goes, or the reverse: left alone
+			p.m.noteSkip(e, want, "a local item of the other kind is in the way")
+			return
+		default:
+			s.L = lNew
+			if !e.IsDir {
+				s.Settled = p.m.settled(want, l)
+				s.SameMD5 = p.m.md5Of(want, l) == e.MD5 && e.MD5 != ""
+			}
+		}
+		v := decide(s)
+		p.add(action{verb: v, id: e.ID, path: want, dir: e.IsDir, size: e.Size, md5: e.MD5, row: rowOf(s, v)})
+		return
+	}
+	if p.underMoving(e.Path) {
+		p.waits++
+		return
+	}
+	// Drive's side.
+	switch {
+	case !live:
+		s.R = rGone
+	default:
+		edited := !e.IsDir && (e.MD5 != e.Remote.MD5 || (e.MD5 == "" && e.Version != e.Remote.Version))
+		moved := want != e.Path
+		switch {
+		case edited && moved:
+			s.R = rMovedEdited
+		case edited:
+			s.R = rEdited
+		case moved:
+			s.R = rMoved
+		default:
+			s.R = rSame
+		}
+	}
+	// The local side.
+	to := ""
+	if !p.sc.covers(e.Path) {
+		s.L = lSame
+	} else if l := p.sc.files[e.Path]; l == nil || l.IsDir != e.IsDir {
+		s.L = lDeleted
+		if l == nil && !e.IsDir && e.Local.Inode != 0 {
+			if np, ok := byInode[e.Local.Inode]; ok && !p.claimed[np] {
+				s.L, to = lMoved, np
+				p.claimed[np] = true
+				delete(byInode, e.Local.Inode)
+			}
+		}
+	} else if !e.IsDir && e.LocalChanged(l.fi) {
+		sum := p.m.md5Of(e.Path, l)
+		if sum == e.Local.MD5 {
+			// Only touched: remember the new stat.
+			p.add(action{verb: actAdopt, id: e.ID, path: e.Path, md5: e.MD5, row: "touch"})
+			if s.R == rSame {
+				return
+			}
+			s.L = lSame
+		} else {
+			s.L = lEdited
+			s.Settled = p.m.settled(e.Path, l)
+			s.SameMD5 = sum == e.MD5 && e.MD5 != ""
+		}
+	} else {
+		s.L = lSame
+	}
+	if e.IsDir && s.L == lDeleted && s.R == rSame && p.keepsRemote(e) {
+		// D4 inside a folder deleted locally: an edit beats the delete, so
+		// the folder comes back.
+		p.add(action{verb: actDownload, id: e.ID, path: e.Path, dir: true, row: "D4"})
+		return
+	}
+	v := decide(s)
+	a := action{verb: v, id: e.ID, path: e.Path, dir: e.IsDir, size: e.Size, md5: e.MD5, row: rowOf(s, v)}
+	switch v {
+	case actLocalMove:
+		a.from, a.path = e.Path, want
+		if s.L == lMoved {
+			a.from = to
+		}
+		if p.claimed[want] && p.held[want] != e.ID {
+			p.waits++
+			return
+		}
+		p.claimed[want] = true
+	case actRemoteMove, actDownloadMove:
+		a.from, a.path = e.Path, to
+		pid, ok := p.parentOf(to)
+		if !ok {
+			p.waits++
+			return
+		}
+		a.parentID, a.name = pid, p.driveName(e, to)
+	case actLocalTrash:
+		if s.L == lMoved {
+			a.path = to
+		}
+		p.trashing[a.path] = true
+	case actForget:
+		if s.L == lEdited || s.L == lNew {
+			a.row = "D3"
+		}
+	}
+	p.add(a)
+}
+
+// keepsRemote reports whether a folder deleted locally holds Drive items
+// changed since their base, which must come back (D4).
+func (p *planner) keepsRemote(dir *cache.Entry) bool {
+	for _, e := range p.st.byID {
+		if strings.HasPrefix(e.Path, dir.Path+"/") && p.lo.want[e.ID] != "" &&
+			(!synced(e) || e.MD5 != e.Remote.MD5) {
+			return true
+		}
+	}
+	return false
+}
+
+// goneDir plans a folder that left the mirror: if it still holds local
+// files that are kept (never synced, or edited), its base is forgotten
+// and it is created again on Drive (D6); otherwise, once empty of files,
+// it goes to the local trash.
+func (p *planner) goneDir(e *cache.Entry) {
+	if !p.sc.covers(e.Path) {
+		p.add(action{verb: actLocalTrash, id: e.ID, path: e.Path, dir: true, row: "D6"})
+		return
+	}
+	if l := p.sc.files[e.Path]; l == nil || !l.IsDir {
+		p.add(action{verb: actForget, id: e.ID, path: e.Path, dir: true, row: "D5"})
+		return
+	}
+	files := 0
+	for lp, l := range p.sc.files {
+		if l.IsDir || !strings.HasPrefix(lp, e.Path+"/") {
+			continue
+		}
+		files++
+		if !p.trashing[lp] {
+			if id, ok := p.held[lp]; !ok || !p.lo.gone[id] || p.keptLocal(id) {
+				p.add(action{verb: actForget, id: e.ID, path: e.Path, dir: true, row: "D6"})
+				return
+			}
+		}
+	}
+	if files == 0 {
+		p.trashing[e.Path] = true
+		p.add(action{verb: actLocalTrash, id: e.ID, path: e.Path, dir: true, row: "D6"})
+		return
+	}
+	p.waits++ // its files go to the trash first
+}
+
+// keptLocal reports whether the gone entry id is kept locally (edited).
+func (p *planner) keptLocal(id string) bool {
+	for _, a := range p.acts {
+		if a.id == id {
+			return a.verb == actForget
+		}
+	}
+	return false
+}
+
+// newLocal plans local files and folders no entry holds: uploads (C2).
+func (p *planner) newLocal() {
+	paths := make([]string, 0)
+	for lp := range p.sc.files {
+		if !p.claimed[lp] {
+			paths = append(paths, lp)
+		}
+	}
+	sort.Strings(paths)
+	for _, lp := range paths {
+		l := p.sc.files[lp]
+		pid, ok := p.parentOf(lp)
+		if !ok || p.underMoving(lp) {
+			p.waits++
+			continue
+		}
+		s := situation{R: rAbsent, L: lNew, Dir: l.IsDir, Settled: true}
+		if !l.IsDir {
+			s.Settled = p.m.settled(lp, l)
+		}
+		v := decide(s)
+		p.add(action{verb: v, path: lp, parentID: pid, name: DriveName(path.Base(lp)), dir: l.IsDir, size: l.Size, row: rowOf(s, v)})
+	}
+}
+
+// parentOf is the Drive folder a local path's parent maps to, if that
+// folder is synced, in the mirror and in place.
+func (p *planner) parentOf(lp string) (string, bool) {
+	dir := path.Dir(lp)
+	if dir == "." {
+		return p.st.rootID, true
+	}
+	id, ok := p.held[dir]
+	if !ok {
+		return "", false
+	}
+	e := p.st.byID[id]
+	if !e.IsDir || p.lo.want[id] != e.Path {
+		return "", false
+	}
+	return id, true
+}
+
+// driveName is the Drive name for an item moved locally to lp: its
+// current Drive name if the local name did not change, else the local
+// name mapped back.
+func (p *planner) driveName(e *cache.Entry, lp string) string {
+	if path.Base(lp) == path.Base(e.Path) {
+		return e.Name
+	}
+	return DriveName(path.Base(lp))
+}
+
+// rowOf names the sync-semantics row a decision implements.
+func rowOf(s situation, v verb) string {
+	type k struct {
+		r rside
+		l lside
+	}
+	rows := map[k]string{
+		{rNew, lAbsent}: "C1", {rAbsent, lNew}: "C2", {rSame, lEdited}: "C6",
+		{rEdited, lSame}: "C5", {rGone, lSame}: "D1", {rSame, lDeleted}: "D2", {rGone, lEdited}: "D3",
+		{rEdited, lDeleted}: "D4", {rGone, lDeleted}: "D5", {rMoved, lSame}: "R1", {rSame, lMoved}: "R2",
+		{rMoved, lEdited}: "R3", {rEdited, lMoved}: "R4", {rMoved, lMoved}: "R5",
+	}
+	switch {
+	case v == actWait:
+		return "C9"
+	case s.R == rNew && s.L == lNew:
+		if v == actAdopt {
+			return "C3"
+		}
+		return "C4"
+	case s.R == rEdited && s.L == lEdited:
+		if v == actAdopt {
+			return "C7"
+		}
+		return "C8"
+	}
+	return rows[k{s.R, s.L}]
+}

@@ -1,0 +1,224 @@
+package mount
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/drivesync/drivesync/cache"
+	"github.com/drivesync/drivesync/drive"
+)
+
+// remoteResult is what a refresh of Drive's side found.
+type remoteResult struct {
+	changed  int      // entries that changed
+	ids      []string // their IDs
+	paths    []string // their paths now
+	noDelete bool     // the listing was incomplete or empty: no deletes this pass (S2)
+}
+
+// resolveRoot finds RemoteRoot's real ID ("root" is an alias the changes
+// feed never uses as a parent).
+func (m *Mount) resolveRoot(ctx context.Context) (string, error) {
+	f, err := m.cfg.Remote.Get(ctx, m.cfg.RemoteRoot)
+	if err != nil {
+		return "", fmt.Errorf("mount: remote root %s: %w", m.cfg.RemoteRoot, err)
+	}
+	if !f.IsFolder() || f.Trashed {
+		return "", fmt.Errorf("mount: remote root %s (%q): %w", m.cfg.RemoteRoot, f.Name, errNoRoot)
+	}
+	return f.ID, nil
+}
+
+// refreshRemote brings the state up to Drive's: the changes since the
+// saved page token, or, without one, a full listing. The new token is
+// saved in the same transaction as the entries, so a crash loses both or
+// neither and changes made while the engine was down are applied when it
+// returns.
+func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
+	st := m.st
+	tok, err := m.cfg.Store.PageToken(m.cfg.DriveID)
+	if err != nil {
+		return remoteResult{}, fmt.Errorf("mount: page token: %w", err)
+	}
+	if tok == "" {
+		return m.fullListing(ctx)
+	}
+	cs, err := m.cfg.Remote.Changes(ctx, m.cfg.DriveID, tok)
+	if err != nil {
+		return remoteResult{}, fmt.Errorf("mount: changes feed: %w", err)
+	}
+	dirty := map[string]cache.Entry{}
+	pending := make([]drive.Change, 0, len(cs.Changes))
+	for _, ch := range cs.Changes {
+		if ch.DriveID != m.cfg.DriveID && ch.DriveID != "" {
+			continue
+		}
+		pending = append(pending, ch)
+	}
+	// Changes come in no useful order: a file may precede the new folder
+	// holding it. Apply what can be placed until nothing moves.
+	var newDirs []string
+	for progress := true; progress && len(pending) > 0; {
+		progress = false
+		rest := pending[:0]
+		for _, ch := range pending {
+			e, known := st.byID[ch.FileID]
+			if ch.Removed {
+				if known && e.ParentID != goneParent {
+					n := *e
+					n.ParentID = goneParent
+					st.set(n)
+					dirty[n.ID] = n
+				}
+				progress = true
+				continue
+			}
+			f := ch.File
+			parent := st.liveParent(f)
+			if parent == goneParent {
+				rest = append(rest, ch)
+				continue
+			}
+			if m.skip(f, parent) {
+				if known {
+					n := *e
+					n.ParentID = goneParent
+					st.set(n)
+					dirty[n.ID] = n
+				}
+				progress = true
+				continue
+			}
+			n := st.absorb(f, parent)
+			if !known && n.IsDir {
+				newDirs = append(newDirs, n.ID)
+			}
+			st.set(n)
+			dirty[n.ID] = n
+			progress = true
+		}
+		pending = rest
+	}
+	// What is left has no parent in the mirror: trashed, deleted, moved
+	// out, or never ours.
+	for _, ch := range pending {
+		if e, ok := st.byID[ch.FileID]; ok && e.ParentID != goneParent {
+			n := *e
+			n.ParentID = goneParent
+			st.set(n)
+			dirty[n.ID] = n
+		}
+	}
+	// A folder new to the mirror may have been moved in with its
+	// contents, which the feed does not list: list it.
+	for _, id := range newDirs {
+		tree, err := m.cfg.Remote.ListTree(ctx, id, drive.ListOptions{})
+		if err != nil {
+			return remoteResult{}, fmt.Errorf("mount: list new folder %s: %w", id, err)
+		}
+		m.absorbTree(tree, dirty)
+	}
+	if err := m.commitRemote(dirty, cs.NewStartToken); err != nil {
+		return remoteResult{}, err
+	}
+	res := remoteResult{changed: len(dirty)}
+	for id, e := range dirty {
+		res.ids = append(res.ids, id)
+		res.paths = append(res.paths, e.Path)
+	}
+	return res, nil
+}
+
+// fullListing lists the whole mirror: the first time, or when the page
+// token is lost. The token is taken before the listing so nothing that
+// changes meanwhile is missed.
+func (m *Mount) fullListing(ctx context.Context) (remoteResult, error) {
+	st := m.st
+	tok, err := m.cfg.Remote.StartPageToken(ctx, m.cfg.DriveID)
+	if err != nil {
+		return remoteResult{}, fmt.Errorf("mount: start page token: %w", err)
+	}
+	tree, err := m.cfg.Remote.ListTree(ctx, st.rootID, drive.ListOptions{})
+	if err != nil {
+		return remoteResult{}, fmt.Errorf("mount: list %s: %w", m.cfg.RemoteRoot, err)
+	}
+	dirty := map[string]cache.Entry{}
+	seen := m.absorbTree(tree, dirty)
+	res := remoteResult{noDelete: tree.Incomplete || len(tree.Files) == 0}
+	if !res.noDelete {
+		for id, e := range st.byID {
+			if !seen[id] && e.ParentID != goneParent {
+				n := *e
+				n.ParentID = goneParent
+				st.set(n)
+				dirty[id] = n
+			}
+		}
+	}
+	if err := m.commitRemote(dirty, tok); err != nil {
+		return remoteResult{}, err
+	}
+	res.changed = len(dirty)
+	return res, nil
+}
+
+// absorbTree records every item of a listing, folders before their
+// contents, and returns the IDs seen.
+func (m *Mount) absorbTree(tree *drive.Tree, dirty map[string]cache.Entry) map[string]bool {
+	st := m.st
+	seen := map[string]bool{}
+	tree.Walk(func(_ string, f drive.File) error {
+		parent := st.liveParent(f)
+		if parent == goneParent {
+			return nil
+		}
+		if m.skip(f, parent) {
+			return nil
+		}
+		seen[f.ID] = true
+		n := st.absorb(f, parent)
+		if old, ok := st.byID[f.ID]; ok && *old == n {
+			return nil
+		}
+		st.set(n)
+		dirty[n.ID] = n
+		return nil
+	})
+	return seen
+}
+
+// skip reports (and records for Status) whether f is left out of the
+// mirror: Google Docs without ExportDocs, folder shortcuts.
+func (m *Mount) skip(f drive.File, parent string) bool {
+	reason := ""
+	switch {
+	case f.IsNative() && !m.cfg.ExportDocs:
+		reason = "Google Docs file: skipped (use --export-docs)"
+	case f.IsNative():
+		reason = "Google Docs file: export is not implemented by the mirror yet"
+	case f.IsShortcut():
+		reason = "shortcut: following shortcuts is not implemented by the mirror yet"
+	}
+	if reason == "" {
+		delete(m.st.skipped, f.ID)
+		return false
+	}
+	m.st.skipped[f.ID] = Skipped{Path: f.Name, DriveID: f.ID, Reason: reason}
+	return true
+}
+
+// commitRemote saves the changed entries and the page token together.
+func (m *Mount) commitRemote(dirty map[string]cache.Entry, tok string) error {
+	err := m.cfg.Store.Update(func(tx *cache.Tx) error {
+		for _, e := range dirty {
+			if err := tx.Put(e); err != nil {
+				return fmt.Errorf("entry %s (%s): %w", e.ID, e.Path, err)
+			}
+		}
+		return tx.SetPageToken(m.cfg.DriveID, tok)
+	})
+	if err != nil {
+		return fmt.Errorf("mount: save remote state: %w", err)
+	}
+	return nil
+}
