@@ -66,3 +66,14 @@ func TestPatternMatchDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+func TestChunkCap(t *testing.T) {
+	for n := range 1000 {
+		if c := chunkCap(n); c < 64 || c > maxChunk || n > 0 && c < chunkCap(n-1) {
+			t.Fatalf("chunkCap(%d) = %d", n, c)
+		}
+	}
+	if chunkCap(0) != 64 || chunkCap(6) != maxChunk {
+		t.Errorf("chunk sizes: first %d, seventh %d", chunkCap(0), chunkCap(6))
+	}
+}

@@ -116,9 +116,12 @@ const maxChunk = 4096
 // maxArena is the largest buffer kept strings are copied into; the first is 4 KiB.
 const maxArena = 1 << 20
 
+// chunkCap is the capacity of chunk number n (from 0).
+func chunkCap(n int) int { return min(maxChunk, 64<<min(n, 6)) }
+
 func (c *collector) add(e *Entry, slash bool) {
 	if n := len(c.chunks); n == 0 || len(c.chunks[n-1]) == cap(c.chunks[n-1]) {
-		c.chunks = append(c.chunks, make([]Match, 0, min(maxChunk, 64<<n)))
+		c.chunks = append(c.chunks, make([]Match, 0, chunkCap(n)))
 	}
 	last := &c.chunks[len(c.chunks)-1]
 	*last = append(*last, Match{Entry: *e, Slash: slash})
