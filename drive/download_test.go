@@ -201,21 +201,36 @@ func TestDownloadChecksumMismatch(t *testing.T) {
 }
 
 func TestDownloadStaleMetadata(t *testing.T) {
-	e := newEnv(t, fakedrive.Options{}, drive.Options{Pacer: fastPacer()})
-	ctx := context.Background()
-	old := e.upload("x.bin", []byte("version one"))
-	newer := []byte("version two, longer")
-	if _, err := e.c.Update(ctx, old.ID, writeFile(t, t.TempDir(), "x.bin", newer)); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name          string
+		before, after int
+	}{
+		{"small grew", 11, 19},
+		{"ranged shrank", 3 << 20, 3<<19 + 5},
+		{"ranged grew", 2 << 20, 3 << 20},
+		{"stream shrank to nothing", 1000, 0},
 	}
-	dst := filepath.Join(t.TempDir(), "x.bin")
-	got, err := e.c.Download(ctx, old, dst, drive.DownloadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameBytes(t, "download", mustRead(t, dst), newer)
-	if got.MD5 != md5hex(newer) || got.Version <= old.Version {
-		t.Fatalf("returned metadata %+v is not the current one", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, fakedrive.Options{}, drive.Options{Pacer: fastPacer(), RangedMin: 1 << 20, RangedStreams: 3})
+			ctx := context.Background()
+			old := e.upload("x.bin", randomBytes(1, tt.before))
+			newer := randomBytes(2, tt.after)
+			if _, err := e.c.Update(ctx, old.ID, writeFile(t, t.TempDir(), "x.bin", newer)); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			dst := filepath.Join(dir, "x.bin")
+			got, err := e.c.Download(ctx, old, dst, drive.DownloadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameBytes(t, "download", mustRead(t, dst), newer)
+			if got.MD5 != md5hex(newer) || got.Version <= old.Version {
+				t.Fatalf("returned metadata %+v is not the current one", got)
+			}
+			assertNoTemp(t, dir)
+		})
 	}
 }
 

@@ -15,12 +15,13 @@ import (
 // (multipart, resumable, one stream, ranged) while 10% of all requests
 // fail, and checks each one's md5.
 func TestTransfersSurviveFaults(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, fakedrive.Options{Faults: 0.10, FaultSeed: 5}, drive.Options{
 		Pacer: fastPacer(), ChunkSize: 256 << 10, MultipartMax: 200 << 10, RangedMin: 1 << 20, RangedStreams: 4,
 	})
 	ctx := context.Background()
 	sizes := []int{0, 10, 50 << 10, 200 << 10, 200<<10 + 1, 900 << 10, 1 << 20, 2<<20 + 3}
-	const rounds = 4
+	const rounds = 3
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	errs := make(chan error, len(sizes)*rounds)

@@ -7,12 +7,16 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
 	"golang.org/x/oauth2"
 
 	"github.com/drivesync/drivesync/drive"
@@ -27,7 +31,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(uploadChild())
 	}
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 func uploadChild() int {
@@ -69,9 +73,13 @@ func TestUploadSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("uploads 200 MiB")
 	}
-	// A bandwidth cap makes the byte count climb smoothly, so the kill
-	// lands inside a chunk.
-	e := newEnv(t, fakedrive.Options{Bandwidth: 400 << 20}, drive.Options{})
+	t.Parallel()
+	// The chunk starting at killAt is held after its first MiB until the
+	// child is dead, so the kill lands inside a chunk however busy the
+	// machine is.
+	const killAt = 13 * killChunk
+	trap := &midChunk{offset: killAt, after: 1 << 20, mid: make(chan struct{}), killed: make(chan struct{})}
+	e := newEnv(t, fakedrive.Options{}, drive.Options{}, trap.wrap)
 	dir := t.TempDir()
 	src := dir + "/big.bin"
 	sum := writeRandom(t, src, killSize)
@@ -88,29 +96,29 @@ func TestUploadSurvivesSIGKILL(t *testing.T) {
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill it 1 MiB into a chunk past the middle of the file: the rest of
-	// the chunk is more than the kernel's socket buffers hold, so the
-	// chunk breaks.
-	const killAt = 13*killChunk + 1<<20
-	deadline := time.Now().Add(2 * time.Minute)
-	for e.sv.Stats().MediaBytesIn < killAt {
-		if time.Now().After(deadline) {
-			first.Process.Kill()
-			t.Fatalf("upload stuck at %d bytes", e.sv.Stats().MediaBytesIn)
-		}
-		time.Sleep(time.Millisecond)
+	exited := make(chan error, 1)
+	go func() { exited <- first.Wait() }()
+	select {
+	case <-trap.mid:
+	case err := <-exited:
+		t.Fatalf("the child ended before the chunk at %d: %v", killAt, err)
+	case <-time.After(2 * time.Minute):
+		first.Process.Kill()
+		t.Fatalf("upload stuck at %d bytes", e.sv.Stats().MediaBytesIn)
 	}
 	if err := first.Process.Kill(); err != nil { // SIGKILL
 		t.Fatal(err)
 	}
-	first.Wait()
-	sent := e.sv.Stats().MediaBytesIn
-	if sent >= killSize {
-		t.Fatalf("the child was killed too late (%d bytes sent)", sent)
+	<-exited
+	close(trap.killed)
+	// Wait until the server has taken what the dead child had sent.
+	for e.sv.Stats().Requests == 0 || !trap.done.Load() {
+		time.Sleep(time.Millisecond)
 	}
+	sent := e.sv.Stats().MediaBytesIn
 	t.Logf("killed after %.2f MiB sent", float64(sent)/(1<<20))
-	if sent%killChunk == 0 {
-		t.Fatalf("killed at a chunk boundary (%d bytes): the test wants a broken chunk", sent)
+	if sent <= killAt || sent >= killAt+killChunk {
+		t.Fatalf("killed after %d bytes, want inside the chunk at %d", sent, killAt)
 	}
 
 	second := child()
@@ -136,6 +144,54 @@ func TestUploadSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("%d bytes sent for a %d-byte file: more than one chunk sent twice", s.MediaBytesIn, killSize)
 	}
 }
+
+// midChunk holds the upload chunk starting at offset after its first
+// after bytes: it closes mid and reads on only once killed is closed.
+type midChunk struct {
+	offset, after int64
+	mid, killed   chan struct{}
+	once          sync.Once
+	done          atomic.Bool // the held chunk's handler has returned
+}
+
+func (m *midChunk) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hold := false
+		if r.Method == http.MethodPut && strings.HasPrefix(r.Header.Get("Content-Range"), fmt.Sprintf("bytes %d-", m.offset)) {
+			m.once.Do(func() { hold = true })
+		}
+		if !hold {
+			h.ServeHTTP(w, r)
+			return
+		}
+		defer m.done.Store(true)
+		r.Body = &holdReader{r: r.Body, left: m.after, m: m}
+		h.ServeHTTP(w, r)
+	})
+}
+
+type holdReader struct {
+	r    io.ReadCloser
+	left int64
+	m    *midChunk
+	held bool
+}
+
+func (h *holdReader) Read(p []byte) (int, error) {
+	if h.left <= 0 && !h.held {
+		h.held = true
+		close(h.m.mid)
+		<-h.m.killed
+	}
+	if h.left > 0 && int64(len(p)) > h.left {
+		p = p[:h.left]
+	}
+	n, err := h.r.Read(p)
+	h.left -= int64(n)
+	return n, err
+}
+
+func (h *holdReader) Close() error { return h.r.Close() }
 
 // writeRandom writes n pseudo-random bytes to path and returns their md5.
 func writeRandom(t *testing.T, path string, n int) string {

@@ -39,7 +39,7 @@ func (c *Client) ListTree(ctx context.Context, rootID string, opt ListOptions) (
 	l := &lister{c: c, sc: scope{root.DriveID}, follow: opt.FollowShortcuts,
 		results: make(chan page), queued: map[string]bool{root.ID: true}, seen: map[string]bool{}}
 	l.pending = []string{root.ID}
-	tree := &Tree{Root: root, followed: opt.FollowShortcuts}
+	tree := &Tree{Root: root, FollowedShortcuts: opt.FollowShortcuts}
 	for {
 		l.dispatch(ctx)
 		if l.inflight == 0 {
@@ -63,6 +63,7 @@ func (c *Client) ListTree(ctx context.Context, rootID string, opt ListOptions) (
 			}
 		}
 	}
+	tree.index()
 	return tree, nil
 }
 

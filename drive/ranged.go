@@ -56,6 +56,9 @@ func (c *Client) fetchRange(ctx context.Context, f File, tmp *os.File, from, to 
 		call.Header().Set("Range", fmt.Sprintf("bytes=%d-%d", off, to-1))
 		resp, err := call.Download()
 		if err != nil {
+			if classify(err, false).status == http.StatusRequestedRangeNotSatisfiable {
+				return errorf("download", f.ID, ErrChecksum, "", "content is shorter than the %d bytes listed", f.Size)
+			}
 			return g.cause(err)
 		}
 		defer resp.Body.Close()

@@ -5,15 +5,21 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"sync"
 )
 
-// Tree is a listing of everything below a folder.
+// Tree is a listing of everything below a folder. Children and Walk may
+// be called from several goroutines; Files must not change once they are.
 type Tree struct {
 	Root       File
 	Files      []File // every item below Root, not trashed, in no particular order
 	Incomplete bool   // Drive said some results may be missing (incompleteSearch)
 
-	followed bool             // folder shortcuts' targets were listed
+	// FollowedShortcuts says the folders that folder shortcuts point to
+	// were listed too (ListOptions.FollowShortcuts), so Walk enters them.
+	FollowedShortcuts bool
+
+	once     sync.Once
 	children map[string][]int // parent ID -> indexes in Files, sorted by name
 }
 
@@ -28,10 +34,10 @@ func (t *Tree) Children(id string) []File {
 	return out
 }
 
-func (t *Tree) index() {
-	if t.children != nil {
-		return
-	}
+// index builds the parent index once; Files must not change afterwards.
+func (t *Tree) index() { t.once.Do(t.build) }
+
+func (t *Tree) build() {
 	t.children = map[string][]int{}
 	for i, f := range t.Files {
 		for _, p := range f.Parents {
@@ -71,7 +77,7 @@ func (t *Tree) Walk(fn func(path string, f File) error) error {
 			switch {
 			case f.IsFolder():
 				into = f.ID
-			case t.followed && f.IsShortcut() && f.ShortcutTargetMime == FolderMime:
+			case t.FollowedShortcuts && f.IsShortcut() && f.ShortcutTargetMime == FolderMime:
 				into = f.ShortcutTarget
 			}
 			if errors.Is(err, fs.SkipDir) {
