@@ -89,6 +89,9 @@ func localName(driveName string) (string, bool) {
 	case string(dotRep), string([]rune{dotRep, dotRep}):
 		return string(quote) + driveName, false
 	}
+	if len(driveName) <= MaxNameBytes && plainName(driveName) {
+		return driveName, false
+	}
 	// Encode into tokens first: whether a literal quote needs escaping
 	// depends on what the next token starts with, and truncation must cut
 	// between tokens, never inside an escape.
@@ -150,6 +153,17 @@ func localName(driveName string) (string, bool) {
 	return out[:cut] + suffix + ext, true
 }
 
+// plainName reports whether s maps to itself: valid UTF-8 with no byte or
+// rune the mapping rewrites or escapes (the common case, kept allocation-free).
+func plainName(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == '/' || r == 0x7F || r == utf8.RuneError || isSpecial(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // extension returns the ".ext" part of name worth keeping when the name is
 // shortened or disambiguated: after the last dot, 1 to 16 bytes, no spaces,
 // not the whole name (".bashrc" has no extension). Longer ones are treated as
@@ -180,6 +194,11 @@ func DriveName(localName string) string {
 		return "."
 	case string([]rune{dotRep, dotRep}):
 		return ".."
+	}
+	if strings.IndexFunc(localName, func(r rune) bool {
+		return r == utf8.RuneError || isSpecial(r)
+	}) < 0 {
+		return localName
 	}
 	var b strings.Builder
 	for i := 0; i < len(localName); {
