@@ -48,38 +48,42 @@ func fill(b *testing.B, s *Store, batch int) {
 	}
 }
 
-// BenchmarkPut100k writes 100,000 entries in transactions of 1,000 (as the
-// initial mirror would) into a fresh store, and reports time and heap
-// allocated per entry, and per entry the file's size and the part of it
-// bbolt has used (the file grows ahead of use).
+// BenchmarkPut100k writes 100,000 entries into a fresh store in
+// transactions of 1,000 or 10,000 (as the initial mirror would), and
+// reports time and heap allocated per entry, and per entry the file's size
+// and the part of it bbolt has used (the file grows ahead of use).
 func BenchmarkPut100k(b *testing.B) {
-	var disk, used int64
-	var ms0, ms1 runtime.MemStats
-	runtime.ReadMemStats(&ms0)
-	for b.Loop() {
-		b.StopTimer()
-		dir := b.TempDir()
-		s, err := Open(filepath.Join(dir, "state.db"), Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		fill(b, s, 1000)
-		b.StopTimer()
-		s.db.View(func(tx *bolt.Tx) error { used = tx.Size(); return nil })
-		s.Close()
-		fi, err := os.Stat(filepath.Join(dir, "state.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		disk = fi.Size()
-		b.StartTimer()
+	for _, batch := range []int{1000, 10_000} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			var disk, used int64
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			for b.Loop() {
+				b.StopTimer()
+				dir := b.TempDir()
+				s, err := Open(filepath.Join(dir, "state.db"), Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				fill(b, s, batch)
+				b.StopTimer()
+				s.db.View(func(tx *bolt.Tx) error { used = tx.Size(); return nil })
+				s.Close()
+				fi, err := os.Stat(filepath.Join(dir, "state.db"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				disk = fi.Size()
+				b.StartTimer()
+			}
+			runtime.ReadMemStats(&ms1)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchN), "ns/entry")
+			b.ReportMetric(float64(disk)/benchN, "file-B/entry")
+			b.ReportMetric(float64(used)/benchN, "used-B/entry")
+			b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(b.N*benchN), "alloc-B/entry")
+		})
 	}
-	runtime.ReadMemStats(&ms1)
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchN), "ns/entry")
-	b.ReportMetric(float64(disk)/benchN, "file-B/entry")
-	b.ReportMetric(float64(used)/benchN, "used-B/entry")
-	b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(b.N*benchN), "alloc-B/entry")
 }
 
 // BenchmarkWalk walks a store of 100,000 entries, decoding each.
@@ -94,6 +98,23 @@ func BenchmarkWalk(b *testing.B) {
 		n := 0
 		if err := s.Walk("", func(Entry) error { n++; return nil }); err != nil || n != benchN {
 			b.Fatalf("Walk: %d entries, %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchN), "ns/entry")
+}
+
+// BenchmarkWalkPaths walks the paths of a store of 100,000 entries.
+func BenchmarkWalkPaths(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "state.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	fill(b, s, 10_000)
+	for b.Loop() {
+		n := 0
+		if err := s.WalkPaths("", func(string, string) error { n++; return nil }); err != nil || n != benchN {
+			b.Fatalf("WalkPaths: %d entries, %v", n, err)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchN), "ns/entry")

@@ -29,9 +29,18 @@
 // from Drive and renames it into place; the caller then records the
 // result here with Put (LocalBaseOf).
 //
-// Entries are stored as JSON with short field names rather than gob: a
-// gob stream per value repeats its type description (gob only pays off
-// for streams of many values), JSON is stdlib, readable with bbolt's own
-// tools when debugging, and tolerant of added fields. See BenchmarkCodec
-// for the measured sizes and speeds.
+// Entries are stored as JSON with short field names rather than gob. A
+// bbolt value must decode on its own, so each would be a gob stream of its
+// own that repeats the type description; measured on a typical entry
+// (BenchmarkCodec), JSON is 421 bytes against gob's 584, and allocates 5
+// times (832 B) to encode and 14 times (744 B) to decode against gob's 29
+// (3.5 KB) and 263 (11.5 KB); it runs about 4x (encode) and 7x (decode)
+// faster. JSON is also stdlib, readable with bbolt's tools when debugging,
+// and tolerant of fields added later.
+//
+// Cost, measured on 2 shared cores under heavy load (so wall times are
+// upper bounds): 100,000 entries with random Drive IDs in transactions of
+// 1,000 take about 55 us CPU per entry, ~950 bytes of file per entry;
+// Walk decodes an entry in ~18 us wall, WalkPaths (no decoding) takes
+// 0.5 us per entry, so scans that need only names should use it.
 package cache

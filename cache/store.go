@@ -203,6 +203,12 @@ func (s *Store) Walk(prefix string, fn func(Entry) error) error {
 	return s.View(func(tx *Tx) error { return tx.Walk(prefix, fn) })
 }
 
+// WalkPaths calls fn with the path and ID of the entries at and below
+// prefix in path order, without decoding them (see Tx.WalkPaths).
+func (s *Store) WalkPaths(prefix string, fn func(path, id string) error) error {
+	return s.View(func(tx *Tx) error { return tx.WalkPaths(prefix, fn) })
+}
+
 // Len is the number of entries.
 func (s *Store) Len() (n int, err error) {
 	err = s.View(func(tx *Tx) error { n = tx.Len(); return nil })

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestSecondOpenFailsFast(t *testing.T) {
@@ -172,4 +174,42 @@ func crashChild(path string) {
 		os.Exit(3) // a crash: no commit, no Close
 		return nil
 	})
+}
+
+func TestOpenBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, []byte(strings.Repeat("not a bbolt file ", 1000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{garbage, filepath.Join(dir, "missing", "state.db"), dir} {
+		s, err := Open(path, Options{})
+		if err == nil {
+			s.Close()
+			t.Errorf("Open(%s) accepted", path)
+			continue
+		}
+		if !strings.Contains(err.Error(), path) {
+			t.Errorf("Open(%s) error %q does not name the file", path, err)
+		}
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put([]byte("schema"), []byte("2")) })
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "schema") {
+		if s != nil {
+			s.Close()
+		}
+		t.Errorf("Open of a schema 2 store = %v, want a schema error", err)
+	}
 }

@@ -127,29 +127,38 @@ func (t *Tx) ByPath(path string) (Entry, error) {
 // their names. Prefix "" or "." walks everything. An error from fn stops
 // the walk and is returned. fn must not change the store through t.
 func (t *Tx) Walk(prefix string, fn func(Entry) error) error {
-	if prefix != "" && prefix != "." && !ValidPath(prefix) {
-		return fmt.Errorf("cache: walk %q: not a clean slash-separated relative path", prefix)
-	}
-	var start, sub []byte // keys at start, then those with prefix sub
-	if prefix != "" && prefix != "." {
-		start = pathKey(prefix)
-		sub = append(pathKey(prefix), 0)
-	}
 	byID := t.tx.Bucket(bucketByID)
-	c := t.tx.Bucket(bucketByPath).Cursor()
-	for k, id := c.Seek(start); k != nil; k, id = c.Next() {
-		if start != nil && !bytes.Equal(k, start) && !bytes.HasPrefix(k, sub) {
-			break
-		}
-		raw := byID.Get(id)
+	return t.WalkPaths(prefix, func(path, id string) error {
+		raw := byID.Get([]byte(id))
 		if raw == nil {
-			return fmt.Errorf("cache: walk: path %q names missing entry %s", keyPath(k), id)
+			return fmt.Errorf("cache: walk: path %q names missing entry %s", path, id)
 		}
 		e, err := decodeEntry(raw)
 		if err != nil {
 			return fmt.Errorf("cache: walk: entry %s: %w", id, err)
 		}
-		if err := fn(e); err != nil {
+		return fn(e)
+	})
+}
+
+// WalkPaths is Walk without decoding entries: it calls fn with each path
+// and Drive ID, in the same order, for callers (an index of names, a scan
+// for missing files) that need nothing else.
+func (t *Tx) WalkPaths(prefix string, fn func(path, id string) error) error {
+	if prefix != "" && prefix != "." && !ValidPath(prefix) {
+		return fmt.Errorf("cache: walk %q: not a clean slash-separated relative path", prefix)
+	}
+	var start, sub []byte
+	if prefix != "" && prefix != "." {
+		start = pathKey(prefix)
+		sub = append(pathKey(prefix), 0)
+	}
+	c := t.tx.Bucket(bucketByPath).Cursor()
+	for k, id := c.Seek(start); k != nil; k, id = c.Next() {
+		if start != nil && !bytes.Equal(k, start) && !bytes.HasPrefix(k, sub) {
+			break
+		}
+		if err := fn(keyPath(k), string(id)); err != nil {
 			return err
 		}
 	}

@@ -134,6 +134,17 @@ func TestWalkOrder(t *testing.T) {
 		if got := paths(t, s, tt.prefix); !slices.Equal(got, tt.want) {
 			t.Errorf("Walk(%q) = %q, want %q", tt.prefix, got, tt.want)
 		}
+		var got []string
+		err := s.WalkPaths(tt.prefix, func(p, id string) error {
+			if e, err := s.ByID(id); err != nil || e.Path != p {
+				t.Errorf("WalkPaths(%q) gave %q for %s, whose path is %q (%v)", tt.prefix, p, id, e.Path, err)
+			}
+			got = append(got, p)
+			return nil
+		})
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("WalkPaths(%q) = %q, %v; want %q", tt.prefix, got, err, tt.want)
+		}
 	}
 	if err := s.Walk("../x", func(Entry) error { return nil }); err == nil {
 		t.Error("Walk(../x) accepted")
