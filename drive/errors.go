@@ -215,6 +215,9 @@ func classifyAPI(ge *googleapi.Error, upload bool) verdict {
 	case ge.Code == 403 && (v.reason == "fileNotDownloadable" || v.reason == "cannotDownloadAbusiveFile"):
 		v.kind = ErrNotDownloadable
 		v.hint = "Drive will not serve this file's content; Google Docs, Sheets and Slides must be exported"
+	case ge.Code == 403 && v.reason == "exportSizeLimitExceeded":
+		v.kind = ErrNotDownloadable
+		v.hint = "the document is too large for Drive to export; download it from the Drive web interface"
 	case ge.Code == 403 && (v.reason == "insufficientPermissions" || v.reason == "insufficientFilePermissions" ||
 		v.reason == "forbidden" || v.reason == "appNotAuthorizedToFile"):
 		v.kind = ErrPermission

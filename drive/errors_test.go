@@ -43,6 +43,7 @@ func TestClassify(t *testing.T) {
 		{"shared drive full", apiErr(403, "teamDriveFileLimitExceeded", "The file limit for this shared drive has been exceeded."), true, false, false, ErrSharedDriveFull, true, 0},
 		{"insufficient permissions", apiErr(403, "insufficientPermissions", "Insufficient Permission"), false, false, false, ErrPermission, true, 0},
 		{"not downloadable", apiErr(403, "fileNotDownloadable", "Only files with binary content can be downloaded."), false, false, false, ErrNotDownloadable, true, 0},
+		{"export too large", apiErr(403, "exportSizeLimitExceeded", "This file is too large to be exported."), false, false, false, ErrNotDownloadable, true, 0},
 		{"404", err404, false, false, false, ErrNotFound, true, 0},
 		{"401", err401, false, false, false, ErrUnauthorized, true, 0},
 		{"400", apiErr(400, "invalid", "Invalid Value"), false, false, false, nil, false, 0},
