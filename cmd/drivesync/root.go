@@ -33,6 +33,10 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newFakeDriveCmd(g))
 	root.AddCommand(newAuthCmd(g))
 	root.AddCommand(newImagesCmd(g))
+	root.AddCommand(newStatusCmd(g))
+	root.AddCommand(newFlushCmd(g))
+	root.AddCommand(newUnmountCmd(g))
+	root.AddCommand(newGlobCmd(g))
 	return root
 }
 
