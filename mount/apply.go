@@ -70,7 +70,7 @@ func (m *Mount) run(ctx context.Context, a action, e cache.Entry) (r result) {
 	r.a = a
 	defer func() {
 		if r.err != nil {
-			r.err = fmt.Errorf("mount: %s %s (%s): %w", a.verb, a.path, a.row, r.err)
+			r.err = fmt.Errorf("mount: %s %s (%s, Drive ID %q): %w", a.verb, a.path, a.row, a.id, r.err)
 		}
 	}()
 	switch a.verb {
@@ -130,8 +130,17 @@ func (m *Mount) download(ctx context.Context, a action, e *cache.Entry, r *resul
 		}
 	}
 	f := drive.File{ID: e.ID, Name: e.Name, MD5: e.MD5, Size: e.Size, ModTime: e.ModTime, Version: e.Version, Parents: []string{e.ParentID}}
-	got, err := m.cfg.Remote.Download(ctx, f, dst, drive.DownloadOptions{})
+	// Download writes its temp file beside the name it is given, which for
+	// a 255-byte local name would be too long: it is given a short hidden
+	// name in the same folder, renamed into place once verified.
+	staged := filepath.Join(filepath.Dir(dst), stagedPrefix+e.ID)
+	got, err := m.cfg.Remote.Download(ctx, f, staged, drive.DownloadOptions{})
 	if err != nil {
+		os.Remove(staged)
+		return err
+	}
+	if err := os.Rename(staged, dst); err != nil {
+		os.Remove(staged)
 		return err
 	}
 	fi, err := os.Lstat(dst)

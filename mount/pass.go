@@ -86,6 +86,15 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 	var prog Progress
 	prog.Phase = "syncing"
 	failed := map[string]int{}
+	lastErr := map[string]error{}
+	defer func() {
+		// What still fails at the end of the pass is reported.
+		for p, err := range lastErr {
+			sum.fail(err)
+			m.setError(err)
+			delete(lastErr, p)
+		}
+	}()
 	waits := 0
 	for round := 0; round < maxRounds && ctx.Err() == nil; round++ {
 		sc, err := scanLocal(m.cfg.Root, scope)
@@ -101,7 +110,7 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 		}
 		p := m.plan(m.st.layout(Options{CaseInsensitive: m.cfg.CaseInsensitive}), sc)
 		waits = p.waits
-		acts := m.filter(p.acts, noDelete, &guard, failed)
+		acts, held := m.filter(p.acts, noDelete, &guard, failed)
 		if guard.blocked && guard.msg != "" {
 			err := fmt.Errorf("%s: %w", guard.msg, ErrMassDelete)
 			sum.fail(err)
@@ -110,6 +119,7 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 			guard.msg = ""
 		}
 		if len(acts) == 0 {
+			m.publish(waits+held, nil)
 			break
 		}
 		for _, a := range acts {
@@ -130,14 +140,12 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 			if r.err != nil {
 				if !errors.Is(r.err, errRetry) {
 					failed[r.a.path]++
-					if failed[r.a.path] >= 3 {
-						sum.fail(r.err)
-						m.setError(r.err)
-					}
+					lastErr[r.a.path] = r.err
 					m.log.Warn("sync action failed", "err", r.err)
 				}
 				return
 			}
+			delete(lastErr, r.a.path)
 			progress++
 			switch r.a.verb {
 			case actDownload, actDownloadMove:
@@ -196,7 +204,7 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 		for _, a := range last {
 			done(m.runOne(ctx, a))
 		}
-		m.publish(waits, conflicts)
+		m.publish(waits+held, conflicts)
 		if progress == 0 {
 			break
 		}
@@ -215,8 +223,8 @@ func (m *Mount) runOne(ctx context.Context, a action) result {
 // filter drops what this pass may not do: writes to Drive in read-only
 // mode (S5), deletes after an untrustworthy listing (S2) or past the
 // mass-delete threshold (S3), and actions that failed too often.
-func (m *Mount) filter(acts []action, noDelete bool, g *deleteGuard, failed map[string]int) []action {
-	out := acts[:0]
+// held counts local changes kept back by read-only mode.
+func (m *Mount) filter(acts []action, noDelete bool, g *deleteGuard, failed map[string]int) (out []action, held int) {
 	deletes := 0
 	for _, a := range acts {
 		if (a.verb == actLocalTrash && !a.dir) || a.verb == actRemoteTrash {
@@ -231,6 +239,7 @@ func (m *Mount) filter(acts []action, noDelete bool, g *deleteGuard, failed map[
 		switch a.verb {
 		case actUpload, actUpdate, actRemoteTrash, actRemoteMove, actDownloadMove:
 			if m.cfg.ReadOnly {
+				held++
 				continue
 			}
 		}
@@ -239,5 +248,5 @@ func (m *Mount) filter(acts []action, noDelete bool, g *deleteGuard, failed map[
 		}
 		out = append(out, a)
 	}
-	return out
+	return out, held
 }

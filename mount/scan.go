@@ -20,6 +20,10 @@ import (
 // drivesync mirror" (S1).
 const Marker = ".drivesync"
 
+// stagedPrefix starts the hidden name a download is staged under before
+// it is renamed to its final name.
+const stagedPrefix = ".drivesync-dl-"
+
 // local is what a scan saw of one local path.
 type local struct {
 	IsDir bool
@@ -58,7 +62,8 @@ func ignored(rel string) bool {
 		return true
 	}
 	base := path.Base(rel)
-	return strings.HasPrefix(base, ".") && strings.Contains(base, ".drivesync-") && strings.HasSuffix(base, ".part")
+	return strings.HasPrefix(base, stagedPrefix) ||
+		strings.HasPrefix(base, ".") && strings.Contains(base, ".drivesync-") && strings.HasSuffix(base, ".part")
 }
 
 // scanLocal scans the paths in scope (slash-separated, "." = all) below
@@ -110,7 +115,7 @@ func (s *scan) walk(root, rel string) error {
 			return nil
 		}
 		if ignored(r) {
-			if d.Type().IsRegular() && r != Marker && strings.HasSuffix(r, ".part") {
+			if d.Type().IsRegular() && r != Marker && (strings.HasSuffix(r, ".part") || strings.HasPrefix(d.Name(), stagedPrefix)) {
 				os.Remove(p) // an interrupted download; Download starts over
 			}
 			if d.IsDir() {

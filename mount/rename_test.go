@@ -1,0 +1,123 @@
+package mount
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func init() {
+	syncRows = append(syncRows, renameRows...)
+}
+
+// localMove renames a local file as a user would.
+func (h *harness) localMove(from, to string) {
+	h.t.Helper()
+	dst := filepath.Join(h.root, filepath.FromSlash(to))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(h.root, filepath.FromSlash(from)), dst); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+var renameRows = []syncRow{
+	{row: "R1", run: func(t *testing.T, h *harness) {
+		h.rput("a/f.txt", "content")
+		h.rput("dir/x.txt", "x")
+		h.once()
+		h.rmove("a/f.txt", "b/g.txt")
+		h.rmove("dir", "dir2")
+		before := h.sv.Stats().MediaBytesOut
+		sum := h.once()
+		h.wantNoLocal("a/f.txt")
+		h.wantLocal("b/g.txt", "content")
+		h.wantLocal("dir2/x.txt", "x")
+		h.wantNoLocal("dir/x.txt")
+		if sum.Downloaded != 0 || h.sv.Stats().MediaBytesOut != before {
+			t.Fatalf("summary %s: a rename downloaded content", sum)
+		}
+	}},
+	{row: "R2", run: func(t *testing.T, h *harness) {
+		f := h.rput("a/f.txt", "content")
+		h.rput("b/keep.txt", "k")
+		h.once()
+		h.localMove("a/f.txt", "b/renamed.txt")
+		before := h.sv.Stats().MediaBytesIn
+		sum := h.once()
+		g, err := h.remote("b/renamed.txt")
+		if err != nil || g.ID != f.ID {
+			t.Fatalf("remote b/renamed.txt = %v (%v), want the same file %s moved", g.ID, err, f.ID)
+		}
+		h.wantNoRemote("a/f.txt")
+		if sum.Uploaded != 0 || sum.Renamed != 1 || h.sv.Stats().MediaBytesIn != before {
+			t.Fatalf("summary %s: want one rename and no upload", sum)
+		}
+	}},
+	{row: "R3", run: func(t *testing.T, h *harness) {
+		f := h.rput("f.txt", "v1")
+		h.once()
+		h.rmove("f.txt", "g.txt")
+		h.put("f.txt", "edited")
+		h.once()
+		h.wantNoLocal("f.txt")
+		h.wantLocal("g.txt", "edited")
+		g, err := h.remote("g.txt")
+		if err != nil || g.ID != f.ID {
+			t.Fatalf("remote g.txt %v (%v)", g.ID, err)
+		}
+		h.wantRemote("g.txt", "edited")
+	}},
+	{row: "R4", run: func(t *testing.T, h *harness) {
+		f := h.rput("f.txt", "v1")
+		h.once()
+		h.rput("f.txt", "drive edit")
+		h.localMove("f.txt", "sub/h.txt")
+		h.put("sub/keep", "k") // sub is a new folder: created on Drive first
+		h.once()
+		h.wantLocal("sub/h.txt", "drive edit")
+		g, err := h.remote("sub/h.txt")
+		if err != nil || g.ID != f.ID {
+			t.Fatalf("remote sub/h.txt %v (%v), want %s", g.ID, err, f.ID)
+		}
+		h.wantRemote("sub/h.txt", "drive edit")
+		h.wantNoRemote("f.txt")
+	}},
+	{row: "R5", run: func(t *testing.T, h *harness) {
+		h.rput("f.txt", "c")
+		h.once()
+		h.rmove("f.txt", "A.txt")
+		h.localMove("f.txt", "B.txt")
+		h.once()
+		h.wantLocal("A.txt", "c")
+		h.wantNoLocal("B.txt")
+		h.wantNoRemote("B.txt")
+		h.wantRemote("A.txt", "c")
+	}},
+	{row: "R6", run: func(t *testing.T, h *harness) {
+		h.rput("f.txt", "c")
+		h.rput("e.txt", "e1")
+		h.rput("stay.txt", "s")
+		h.once()
+		out, err := h.other.Mkdir(context.Background(), "root", "outside")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{"f.txt", "e.txt"} {
+			f, _ := h.remote(n)
+			if _, err := h.other.Move(context.Background(), f.ID, h.rootID, out.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h.put("e.txt", "e2 local edit")
+		h.once()
+		h.wantNoLocal("f.txt")
+		if tr := h.trashed(); len(tr) != 1 || tr[0] != "f.txt" {
+			t.Fatalf("local trash %v", tr)
+		}
+		h.wantLocal("e.txt", "e2 local edit")
+		h.wantRemote("e.txt", "e2 local edit") // D3: uploaded as a new file
+	}},
+}

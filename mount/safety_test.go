@@ -1,0 +1,143 @@
+package mount
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/drivesync/drivesync/drive"
+)
+
+func init() {
+	syncRows = append(syncRows, safetyRows...)
+}
+
+// cutListing is a Remote whose listings lose items and say so or not.
+type cutListing struct {
+	Remote
+	keep       int  // items kept
+	incomplete bool // Tree.Incomplete
+}
+
+func (c cutListing) ListTree(ctx context.Context, id string, o drive.ListOptions) (*drive.Tree, error) {
+	t, err := c.Remote.ListTree(ctx, id, o)
+	if err != nil {
+		return nil, err
+	}
+	t.Files = t.Files[:min(c.keep, len(t.Files))]
+	t.Incomplete = c.incomplete
+	return &drive.Tree{Root: t.Root, Files: t.Files, Incomplete: t.Incomplete}, nil
+}
+
+// seedFiles makes n files on Drive and mirrors them.
+func seedFiles(h *harness, n int) {
+	for i := range n {
+		h.rput(fmt.Sprintf("f%02d.txt", i), fmt.Sprint("content ", i))
+	}
+	h.once()
+}
+
+var safetyRows = []syncRow{
+	{row: "S1", run: func(t *testing.T, h *harness) {
+		seedFiles(h, 3)
+		// The disk holding the mirror is not mounted: the folder is empty.
+		if err := os.RemoveAll(h.root); err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(h.root, 0o755)
+		h.reopen()
+		sum, err := h.m.Once(context.Background())
+		if !errors.Is(err, ErrNoMarker) || !strings.Contains(err.Error(), h.root) {
+			t.Fatalf("Once = %v (%s), want ErrNoMarker naming %s", err, sum, h.root)
+		}
+		for i := range 3 {
+			h.wantRemote(fmt.Sprintf("f%02d.txt", i), fmt.Sprint("content ", i))
+		}
+		if ents, _ := os.ReadDir(h.root); len(ents) != 0 {
+			t.Fatalf("the pass wrote into the unmarked folder: %v", ents)
+		}
+	}},
+	{row: "S2", run: func(t *testing.T, h *harness) {
+		seedFiles(h, 4)
+		for _, tc := range []cutListing{{keep: 1, incomplete: true}, {keep: 0}} {
+			// Lose the page token: the next pass lists everything, and
+			// the listing comes back short.
+			if err := h.store.SetPageToken("", ""); err != nil {
+				t.Fatal(err)
+			}
+			h.cfg.Remote = cutListing{Remote: h.c, keep: tc.keep, incomplete: tc.incomplete}
+			h.reopen()
+			h.once()
+			for i := range 4 {
+				h.wantLocal(fmt.Sprintf("f%02d.txt", i), fmt.Sprint("content ", i))
+			}
+			if tr := h.trashed(); len(tr) != 0 {
+				t.Fatalf("%+v: local trash %v", tc, tr)
+			}
+		}
+	}},
+	{row: "S3", run: func(t *testing.T, h *harness) {
+		seedFiles(h, 12)
+		for i := range 10 {
+			h.rtrash(fmt.Sprintf("f%02d.txt", i))
+		}
+		sum, err := h.m.Once(context.Background())
+		if !errors.Is(err, ErrMassDelete) || !strings.Contains(err.Error(), "--allow-mass-delete") {
+			t.Fatalf("Once = %v (%s), want ErrMassDelete", err, sum)
+		}
+		h.wantLocal("f00.txt", "content 0")
+		if tr := h.trashed(); len(tr) != 0 {
+			t.Fatalf("local trash %v", tr)
+		}
+		// Local deletes count too: nothing goes to Drive's trash.
+		for i := 10; i < 12; i++ {
+			os.Remove(filepath.Join(h.root, fmt.Sprintf("f%02d.txt", i)))
+		}
+		if _, err := h.m.Once(context.Background()); !errors.Is(err, ErrMassDelete) {
+			t.Fatalf("second pass: %v", err)
+		}
+		h.wantRemote("f11.txt", "content 11")
+		// The user confirms.
+		h.cfg.AllowMassDelete = true
+		h.reopen()
+		sum = h.once()
+		if sum.Trashed != 12 {
+			t.Fatalf("summary %s, want 12 trashed", sum)
+		}
+		h.wantNoLocal("f00.txt")
+		h.wantNoRemote("f11.txt")
+	}},
+	{row: "S5", tweak: func(c *Config) { c.ReadOnly = true }, run: func(t *testing.T, h *harness) {
+		f := h.rput("f.txt", "v1")
+		h.rput("g.txt", "g1")
+		h.rput("del.txt", "d")
+		h.once()
+		h.put("f.txt", "local edit")
+		h.put("new.txt", "new")
+		os.Remove(filepath.Join(h.root, "del.txt"))
+		h.rput("g.txt", "g2")
+		before := h.sv.Stats().Methods
+		h.once()
+		after := h.sv.Stats().Methods
+		for k, n := range after {
+			if n != before[k] && !strings.Contains(k, "get") && !strings.Contains(k, "list") && !strings.Contains(k, "getStartPageToken") {
+				t.Errorf("read-only pass called %s (%d times)", k, n-before[k])
+			}
+		}
+		h.wantRemote("f.txt", "v1")
+		h.wantLocal("f.txt", "local edit")
+		h.wantNoRemote("new.txt")
+		h.wantRemote("del.txt", "d")
+		h.wantLocal("g.txt", "g2")
+		if g, _ := h.other.Get(context.Background(), f.ID); g.Trashed {
+			t.Fatal("trashed on Drive")
+		}
+		if st := h.m.Status(); st.PendingUploads == 0 {
+			t.Fatalf("status %+v: local edits not reported", st)
+		}
+	}},
+}
