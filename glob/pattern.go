@@ -139,11 +139,12 @@ func compileAlt(orig string, x expansion) (*alt, error) {
 			switch {
 			case bad >= 0:
 				return nil, patternErr(orig, at(start+bad), "unterminated character class", `write "[[]" for a literal "["`)
-			case isLit && (lit[0] != '.' || comp[0] == '.'):
-				e = elem{kind: elemLit, lit: lit}
+			case isLit && (lit[0] != '.' || comp[0] == '.') && lit != "." && lit != "..":
+				e = elem{kind: elemLit, lit: lit} // "[[]x]", as glob.escape writes "[x"
 			default:
 				// A pattern like "[.]git" names one hidden entry but, not starting with ".",
-				// may not match it: keep it a wildcard so the hidden rule applies.
+				// may not match it: keep it a wildcard so the hidden rule applies. ".[.]"
+				// stays one too: it must match nothing, not become a ".." to walk.
 				e = elem{kind: elemWild, wild: w, dotOK: comp[0] == '.'}
 			}
 		default:

@@ -203,6 +203,10 @@ func TestQueryWalksLiteralPrefixes(t *testing.T) {
 		t.Errorf("walked %q, want %q", ix.walks, want)
 	}
 	ix.walks = nil
+	if _, err := Glob(context.Background(), ix, "x/.[.]/*"); err != nil || !slices.Equal(ix.walks, []string{"x"}) {
+		t.Errorf(`"x/.[.]/*" walked %q (%v), want "x"`, ix.walks, err)
+	}
+	ix.walks = nil
 	q = Query{Patterns: []string{"a/*", "a.b/*", "a/c/*", "a-/x"}} // "." and "-" sort before "/"
 	if _, err := q.Run(context.Background(), ix); err != nil {
 		t.Fatal(err)
