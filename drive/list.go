@@ -31,6 +31,11 @@ func (c *Client) ListTree(ctx context.Context, rootID string, opt ListOptions) (
 	if err != nil {
 		return nil, err
 	}
+	if root.IsShortcut() && root.ShortcutTargetMime == FolderMime {
+		if root, err = c.resolveShortcut(ctx, root); err != nil {
+			return nil, err
+		}
+	}
 	if !root.IsFolder() {
 		return nil, errorf("list", rootID, nil, "", "%q is not a folder (%s)", root.Name, root.MimeType)
 	}

@@ -251,12 +251,18 @@ func TestListTreeFollowsShortcutsWithoutLooping(t *testing.T) {
 	b, _ := e.c.ResolvePath(ctx, "root", "A/B")
 	c, _ := e.c.ResolvePath(ctx, "root", "C")
 	api := e.api()
+	var toC string
 	for _, s := range []struct{ name, parent, target string }{{"toA", b.ID, a.ID}, {"toC", a.ID, c.ID}} {
-		_, err := api.Files.Create(&gdrive.File{Name: s.name, MimeType: drive.ShortcutMime, Parents: []string{s.parent},
+		sc, err := api.Files.Create(&gdrive.File{Name: s.name, MimeType: drive.ShortcutMime, Parents: []string{s.parent},
 			ShortcutDetails: &gdrive.FileShortcutDetails{TargetId: s.target}}).Do()
 		if err != nil {
 			t.Fatal(err)
 		}
+		toC = sc.Id
+	}
+	viaShortcut, err := e.c.ListTree(ctx, toC, drive.ListOptions{})
+	if err != nil || viaShortcut.Root.ID != c.ID || len(viaShortcut.Files) != 1 {
+		t.Fatalf("listing a folder shortcut: %+v, %v; want the target's tree", viaShortcut, err)
 	}
 	plain, err := e.c.ListTree(ctx, a.ID, drive.ListOptions{})
 	if err != nil {
@@ -295,6 +301,33 @@ func TestListTreeFollowsShortcutsWithoutLooping(t *testing.T) {
 	stop := errors.New("stop")
 	if err := followed.Walk(func(string, drive.File) error { return stop }); err != stop {
 		t.Errorf("Walk returned %v, want the callback's error", err)
+	}
+}
+
+func TestWalkPassesRawNames(t *testing.T) {
+	e := newEnv(t, fakedrive.Options{}, drive.Options{Pacer: fastPacer()})
+	ctx := context.Background()
+	d, err := e.c.Mkdir(ctx, "root", "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := writeFile(t, t.TempDir(), "x", []byte("x"))
+	for _, name := range []string{"..", "a/b", "."} {
+		if _, err := e.c.Create(ctx, d.ID, name, src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tree, err := e.c.ListTree(ctx, "root", drive.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	tree.Walk(func(p string, f drive.File) error {
+		got = append(got, p)
+		return nil
+	})
+	if g := strings.Join(got, " "); g != "d d/. d/.. d/a/b" {
+		t.Fatalf("paths %q: names must reach the caller uncleaned", g)
 	}
 }
 

@@ -26,8 +26,9 @@ type Remote interface {
 	// folder shortcut on the way is followed. An empty path is rootID.
 	ResolvePath(ctx context.Context, rootID, path string) (File, error)
 
-	// ListTree returns every item below the folder rootID, not trashed,
-	// each with its parents, in no particular order. Tree.Incomplete says
+	// ListTree returns every item below the folder rootID (for a folder
+	// shortcut, its target), not trashed, each with its parents, in no
+	// particular order. Tree.Incomplete says
 	// whether Drive reported that some results may be missing.
 	ListTree(ctx context.Context, rootID string, opt ListOptions) (*Tree, error)
 

@@ -3,7 +3,6 @@ package drive
 import (
 	"errors"
 	"io/fs"
-	"path"
 	"sort"
 	"sync"
 )
@@ -62,8 +61,9 @@ func (t *Tree) build() {
 // any other error stops the walk and is returned. When the tree was
 // listed with FollowShortcuts, a shortcut to a folder is descended into
 // like the folder, unless that folder is already on the path (a loop).
-// Names Drive allows but paths cannot hold ("a/b", duplicates) are passed
-// as they are: mapping them is the caller's business.
+// Names are joined with "/" as Drive has them, never cleaned: names that
+// local paths cannot hold ("a/b", "..", "", duplicates) reach fn as they
+// are, and mapping them safely is the caller's business.
 func (t *Tree) Walk(fn func(path string, f File) error) error {
 	t.index()
 	onPath := map[string]bool{t.Root.ID: true}
@@ -71,7 +71,10 @@ func (t *Tree) Walk(fn func(path string, f File) error) error {
 	walk = func(dir, id string) error {
 		for _, j := range t.children[id] {
 			f := t.Files[j]
-			p := path.Join(dir, f.Name)
+			p := f.Name // raw: path.Join would clean "..", hiding it from the caller
+			if dir != "" {
+				p = dir + "/" + f.Name
+			}
 			err := fn(p, f)
 			into := ""
 			switch {
