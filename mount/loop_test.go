@@ -1,0 +1,131 @@
+package mount
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/drivesync/drivesync/drive/fakedrive"
+)
+
+// eventually waits for cond, failing the test after a generous deadline
+// (a bound against hangs, not a speed assertion).
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// startRun runs the mount in the background until the test ends.
+func startRun(t *testing.T, h *harness) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.m.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	eventually(t, "the initial pass", func() bool { return h.m.Status().Phase == "idle" })
+}
+
+func (h *harness) remoteMD5(rel string) string {
+	f, err := h.remote(rel)
+	if err != nil {
+		return ""
+	}
+	return f.MD5
+}
+
+// TestRunRemoteToLocal: the loop polls the changes feed and applies adds,
+// edits, renames and trashes; an idle poll is one changes.list call.
+func TestRunRemoteToLocal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, func(c *Config) { c.Poll = 50 * time.Millisecond })
+	h.rput("a.txt", "one")
+	startRun(t, h)
+	h.wantLocal("a.txt", "one")
+
+	h.rput("a.txt", "two")
+	h.rput("sub/b.txt", "bee")
+	eventually(t, "remote edit and add", func() bool {
+		a, _ := h.get("a.txt")
+		b, _ := h.get("sub/b.txt")
+		return a == "two" && b == "bee"
+	})
+	h.rmove("sub/b.txt", "c.txt")
+	eventually(t, "remote rename", func() bool { c, _ := h.get("c.txt"); return c == "bee" })
+	h.rput("pad.txt", "p")
+	h.rput("pad2.txt", "p")
+	eventually(t, "pads", func() bool { _, ok := h.get("pad2.txt"); return ok })
+	h.rtrash("a.txt")
+	eventually(t, "remote trash", func() bool { _, ok := h.get("a.txt"); return !ok })
+
+	// Idle: every request is a changes.list.
+	before := h.sv.Stats()
+	polled := h.m.Status().LastPoll
+	eventually(t, "three idle polls", func() bool { return h.m.Status().LastPoll.Sub(polled) >= 150*time.Millisecond })
+	after := h.sv.Stats()
+	if n := after.Methods["changes.list"] - before.Methods["changes.list"]; n < 2 || after.Requests-before.Requests != n {
+		t.Fatalf("idle polls made %d requests, %d of them changes.list", after.Requests-before.Requests, n)
+	}
+}
+
+// TestRunLocalToRemote: fsnotify events (new folders included) lead to
+// uploads once files settle; a file written slowly goes up once, whole.
+func TestRunLocalToRemote(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, func(c *Config) { c.Settle = 300 * time.Millisecond })
+	startRun(t, h)
+
+	// A checkpoint written in pieces over ~1.2 s, pausing less than Settle.
+	p := filepath.Join(h.root, "runs", "exp1", "model.ckpt")
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := md5.New()
+	chunk := make([]byte, 64<<10)
+	for i := range 12 {
+		for j := range chunk {
+			chunk[j] = byte(i + j)
+		}
+		f.Write(chunk)
+		hash.Write(chunk)
+		time.Sleep(100 * time.Millisecond)
+	}
+	f.Close()
+	want := hex.EncodeToString(hash.Sum(nil))
+	eventually(t, "the checkpoint on Drive", func() bool { return h.remoteMD5("runs/exp1/model.ckpt") == want })
+	st := h.sv.Stats()
+	if n := st.Methods["files.create.upload"] + st.Methods["files.update.upload"]; n != 1 {
+		t.Fatalf("%d uploads of a file written once", n)
+	}
+
+	// A local rename is a metadata update, a delete goes to Drive's trash.
+	id, _ := h.remote("runs/exp1/model.ckpt")
+	if err := os.Rename(p, filepath.Join(h.root, "runs", "best.ckpt")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the rename on Drive", func() bool { g, err := h.remote("runs/best.ckpt"); return err == nil && g.ID == id.ID })
+	if st2 := h.sv.Stats(); st2.MediaBytesIn != st.MediaBytesIn {
+		t.Fatal("a rename uploaded content")
+	}
+	h.put("notes.txt", "n")
+	if err := h.m.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.wantRemote("notes.txt", "n")
+}
