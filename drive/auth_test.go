@@ -53,6 +53,39 @@ func TestTokenRefreshedAfter401(t *testing.T) {
 	}
 }
 
+// cachingSource caches its token until Invalidate, like a source built on
+// oauth2.ReuseTokenSource with an invalidation hook.
+type cachingSource struct {
+	mu          sync.Mutex
+	cur, next   string
+	invalidated int
+}
+
+func (s *cachingSource) Token() (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &oauth2.Token{AccessToken: s.cur, Expiry: time.Now().Add(time.Hour)}, nil
+}
+
+func (s *cachingSource) Invalidate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur = s.next
+	s.invalidated++
+}
+
+func TestInvalidatorRefreshesAfter401(t *testing.T) {
+	e := newEnv(t, fakedrive.Options{}, drive.Options{Pacer: fastPacer()})
+	src := &cachingSource{cur: "revoked", next: e.sv.Token()}
+	c := e.client(drive.Options{Pacer: fastPacer(), TokenSource: src})
+	if _, err := c.Get(context.Background(), "root"); err != nil {
+		t.Fatal(err)
+	}
+	if src.invalidated != 1 {
+		t.Fatalf("Invalidate called %d times, want 1", src.invalidated)
+	}
+}
+
 func TestPacerBacksOffWhenDrivePushesBack(t *testing.T) {
 	e := newEnv(t, fakedrive.Options{QPS: 40}, drive.Options{})
 	c := e.client(drive.Options{Pacer: drive.PacerConfig{QPS: 400, Burst: 40, MinBackoff: 10 * time.Millisecond, Seed: 2}})

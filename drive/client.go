@@ -24,8 +24,9 @@ type Options struct {
 	// Empty means Google.
 	Endpoint string
 	// TokenSource supplies access tokens (required). After Drive answers
-	// 401 the client drops its cached token and asks TokenSource once more;
-	// a second 401 is final (ErrUnauthorized).
+	// 401 the client drops its cached token, calls Invalidate on the
+	// source if it has that method (TokenInvalidator) so that it refreshes,
+	// and asks it once more; a second 401 is final (ErrUnauthorized).
 	TokenSource oauth2.TokenSource
 	// Logger receives debug logs of retries and slow-downs.
 	Logger *slog.Logger
@@ -189,6 +190,18 @@ func (t *tokenCache) invalidate() {
 	t.mu.Lock()
 	t.tok = nil
 	t.mu.Unlock()
+	if inv, ok := t.src.(TokenInvalidator); ok {
+		inv.Invalidate()
+	}
+}
+
+// TokenInvalidator is a token source that can forget its cached access
+// token, so its next Token call fetches a new one. The Client calls
+// Invalidate when Drive rejects a token (401). Sources built on
+// oauth2.ReuseTokenSource otherwise hand back the rejected token until it
+// expires.
+type TokenInvalidator interface {
+	Invalidate()
 }
 
 // tokenError is a failure to get an access token.
