@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	gdrive "google.golang.org/api/drive/v3"
@@ -353,5 +355,55 @@ func TestDownloadStallIsRetried(t *testing.T) {
 	}
 	if string(mustRead(t, dst)) != "eventually" || stalled.Load() != 2 {
 		t.Fatalf("content %q after %d attempts", mustRead(t, dst), stalled.Load())
+	}
+}
+
+// TestManyDownloadsUnderRateLimit is the download bar in small: many
+// small files from a rate-limited server, each verified, with the
+// client's default pacer pushed down by Drive's 403s.
+func TestManyDownloadsUnderRateLimit(t *testing.T) {
+	e := newEnv(t, fakedrive.Options{Latency: 5 * time.Millisecond, QPS: 60}, drive.Options{})
+	fsys := fstest.MapFS{}
+	want := map[string]string{}
+	for i := range 120 {
+		p := fmt.Sprintf("d/f%03d.bin", i)
+		data := randomBytes(uint64(i), 50_000)
+		fsys[p] = &fstest.MapFile{Data: data, ModTime: time.Unix(1.7e9, 0)}
+		want[fmt.Sprintf("f%03d.bin", i)] = md5hex(data)
+	}
+	if _, err := e.sv.ImportFS(fsys, ""); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	tree, err := e.c.ListTree(ctx, "root", drive.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	work := make(chan drive.File)
+	for range 16 {
+		wg.Go(func() {
+			for f := range work {
+				if _, err := e.c.Download(ctx, f, filepath.Join(dir, f.Name), drive.DownloadOptions{}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	for _, f := range tree.Files {
+		if !f.IsFolder() {
+			work <- f
+		}
+	}
+	close(work)
+	wg.Wait()
+	for name, sum := range want {
+		if got := md5hex(mustRead(t, filepath.Join(dir, name))); got != sum {
+			t.Fatalf("%s: md5 %s, want %s", name, got, sum)
+		}
+	}
+	if e.sv.Stats().RateLimited == 0 || e.c.Stats().Pushbacks == 0 {
+		t.Fatalf("the server never refused a request (%+v); the test does not exercise the pacer", e.c.Stats())
 	}
 }
