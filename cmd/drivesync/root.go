@@ -33,6 +33,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newFakeDriveCmd(g))
 	root.AddCommand(newAuthCmd(g))
 	root.AddCommand(newImagesCmd(g))
+	root.AddCommand(newMountCmd(g))
 	root.AddCommand(newStatusCmd(g))
 	root.AddCommand(newFlushCmd(g))
 	root.AddCommand(newUnmountCmd(g))
