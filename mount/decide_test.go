@@ -1,0 +1,61 @@
+package mount
+
+import "testing"
+
+// TestDecide checks the pure decision table against docs/sync-semantics.md,
+// one case per row it decides (the end-to-end tests are TestSync/<row>).
+func TestDecide(t *testing.T) {
+	cases := []struct {
+		row  string
+		s    situation
+		want verb
+	}{
+		{"C1", situation{R: rNew, L: lAbsent, Settled: true}, actDownload},
+		{"C2", situation{R: rAbsent, L: lNew, Settled: true}, actUpload},
+		{"C2-dir", situation{R: rAbsent, L: lNew, Dir: true}, actUpload},
+		{"C3", situation{R: rNew, L: lNew, SameMD5: true, Settled: true}, actAdopt},
+		{"C4", situation{R: rNew, L: lNew, Settled: true}, actConflict},
+		{"C4-unsettled", situation{R: rNew, L: lNew}, actWait},
+		{"C5", situation{R: rEdited, L: lSame, Settled: true}, actDownload},
+		{"C6", situation{R: rSame, L: lEdited, Settled: true}, actUpdate},
+		{"C7", situation{R: rEdited, L: lEdited, SameMD5: true, Settled: true}, actAdopt},
+		{"C8", situation{R: rEdited, L: lEdited, Settled: true}, actConflict},
+		{"C9-new", situation{R: rAbsent, L: lNew}, actWait},
+		{"C9-edit", situation{R: rSame, L: lEdited}, actWait},
+		{"D1", situation{R: rGone, L: lSame, Settled: true}, actLocalTrash},
+		{"D2", situation{R: rSame, L: lDeleted, Settled: true}, actRemoteTrash},
+		{"D3", situation{R: rGone, L: lEdited, Settled: true}, actForget},
+		{"D4", situation{R: rEdited, L: lDeleted, Settled: true}, actDownload},
+		{"D4-moved", situation{R: rMovedEdited, L: lDeleted, Settled: true}, actDownload},
+		{"D5", situation{R: rGone, L: lDeleted, Settled: true}, actForget},
+		{"R1", situation{R: rMoved, L: lSame, Settled: true}, actLocalMove},
+		{"R2", situation{R: rSame, L: lMoved, Settled: true}, actRemoteMove},
+		{"R3", situation{R: rMoved, L: lEdited, Settled: true}, actLocalMove},
+		{"R4", situation{R: rEdited, L: lMoved, Settled: true}, actDownloadMove},
+		{"R5", situation{R: rMoved, L: lMoved, Settled: true}, actLocalMove},
+		{"R6", situation{R: rGone, L: lMoved, Settled: true}, actLocalTrash},
+		{"same", situation{R: rSame, L: lSame, Settled: true}, actNone},
+	}
+	for _, tc := range cases {
+		t.Run(tc.row, func(t *testing.T) {
+			if got := decide(tc.s); got != tc.want {
+				t.Errorf("decide(%+v) = %s, want %s", tc.s, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestConflictName checks the conflict copy naming.
+func TestConflictName(t *testing.T) {
+	at := mustTime(t, "2026-03-04T05:06:07Z")
+	for _, tc := range []struct{ name, host, want string }{
+		{"model.h5", "gpu1", "model.conflict-20260304-050607-gpu1.h5"},
+		{"README", "gpu1", "README.conflict-20260304-050607-gpu1"},
+		{".bashrc", "a/b", ".bashrc.conflict-20260304-050607-a_b"},
+		{"a.tar.gz", "h", "a.tar.conflict-20260304-050607-h.gz"},
+	} {
+		if got := conflictName(tc.name, at, tc.host); got != tc.want {
+			t.Errorf("conflictName(%q, %q) = %q, want %q", tc.name, tc.host, got, tc.want)
+		}
+	}
+}
