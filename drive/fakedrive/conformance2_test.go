@@ -129,6 +129,9 @@ func TestResumableUploadLarge(t *testing.T) {
 	if st.Methods["files.create.upload"]-before.Methods["files.create.upload"] != 1 || st.Methods["upload.chunk"]-before.Methods["upload.chunk"] != 5 {
 		t.Fatalf("calls: %v", st.Methods)
 	}
+	if st.Routes["POST /upload/drive/v3/files"]-before.Routes["POST /upload/drive/v3/files"] != 6 {
+		t.Fatalf("routes: %v", st.Routes)
+	}
 	if got := st.MediaBytesIn - before.MediaBytesIn; got < int64(len(body)) {
 		t.Fatalf("media bytes in %d < %d", got, len(body))
 	}

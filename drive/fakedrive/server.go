@@ -239,7 +239,11 @@ func (sv *Server) api(method string, h handler) http.Handler {
 		if r.Method == http.MethodGet && r.URL.Query().Get("alt") == "media" && method == "files.get" {
 			method = "files.get.media"
 		}
-		sv.stats.request(r.Method+" "+r.Pattern, method)
+		route := r.Pattern // "GET /drive/v3/files"; method-less patterns get the method added
+		if !strings.Contains(route, " ") {
+			route = r.Method + " " + route
+		}
+		sv.stats.request(route, method)
 		c := &call{w: w, r: r, base: sv.baseURL(r), log: sv.log}
 		if id, err := sv.auth.Check(r); err != nil {
 			errUnauthorized(authMessage(err)).write(w)
@@ -256,6 +260,9 @@ func (sv *Server) api(method string, h handler) http.Handler {
 			return
 		}
 		if e := h(c); e != nil {
+			if e == errAbort {
+				panic(http.ErrAbortHandler) // drop the connection, as a broken network would
+			}
 			e.write(w)
 		}
 	})
