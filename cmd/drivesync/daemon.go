@@ -120,6 +120,7 @@ func runDaemon(ctx context.Context, cmd *cobra.Command, g *globals, f *mountFlag
 		}
 		defer demo.Close()
 		endpoint, ts = demo.base, demo
+		info.DemoToken = demo.sv.Token()
 	}
 	info.Endpoint = endpoint
 	runCtx, stop := context.WithCancel(ctx)

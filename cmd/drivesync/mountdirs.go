@@ -76,6 +76,10 @@ type mountInfo struct {
 	Demo     bool   `json:"demo,omitempty"`
 	Endpoint string `json:"endpoint,omitempty"`
 	ReadOnly bool   `json:"readOnly,omitempty"`
+	// DemoToken is an access token of the --demo emulator (only that
+	// in-process emulator accepts it), so scripts and tests can look at the
+	// demo drive at Endpoint. The file is 0600.
+	DemoToken string `json:"demoToken,omitempty"`
 }
 
 func writeMountInfo(path string, mi mountInfo) error {
