@@ -76,11 +76,13 @@ func TokenSource(ctx context.Context, c Config) (oauth2.TokenSource, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg := creds.OAuthConfig()
 	return &storedSource{
-		path:  path,
-		creds: *creds,
-		src:   creds.OAuthConfig().TokenSource(ctx, creds.Token()),
-		log:   c.logger(),
+		path:   path,
+		creds:  *creds,
+		src:    cfg.TokenSource(ctx, creds.Token()),
+		reload: func(t *oauth2.Token) oauth2.TokenSource { return cfg.TokenSource(ctx, t) },
+		log:    c.logger(),
 	}, nil
 }
 
@@ -107,11 +109,23 @@ func endpointName(base string) string {
 // storedSource hands out the stored login's tokens, refreshing through
 // x/oauth2 and saving each new access token to the token file.
 type storedSource struct {
-	mu    sync.Mutex
-	path  string
-	creds Credentials
-	src   oauth2.TokenSource
-	log   *slog.Logger
+	mu     sync.Mutex
+	path   string
+	creds  Credentials
+	src    oauth2.TokenSource
+	reload func(*oauth2.Token) oauth2.TokenSource // a source that starts from this token
+	log    *slog.Logger
+}
+
+// Invalidate forgets the cached access token, so the next Token call
+// refreshes: Drive rejected it (401) before its expiry, e.g. after a
+// revocation. The drive client calls it (drive.TokenInvalidator).
+func (s *storedSource) Invalidate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.creds.Token()
+	t.AccessToken, t.Expiry = "", time.Unix(1, 0)
+	s.src = s.reload(t)
 }
 
 func (s *storedSource) Token() (*oauth2.Token, error) {

@@ -249,3 +249,36 @@ func TestStoredSourceConcurrent(t *testing.T) {
 		t.Fatalf("token file does not hold the refreshed token: %v", err)
 	}
 }
+
+// TestStoredSourceInvalidate: after Invalidate, a still-unexpired token is
+// not handed out again; the next Token refreshes.
+func TestStoredSourceInvalidate(t *testing.T) {
+	e := newEnv(t, oauth.Options{Clients: map[string]string{}})
+	creds, err := loginByBrowser(t, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SaveCredentials(TokenFile(e.dir), creds); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := TokenSource(context.Background(), e.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := ts.Token()
+	if err != nil || first.AccessToken != creds.AccessToken {
+		t.Fatalf("first token: %v", err)
+	}
+	inv, ok := ts.(interface{ Invalidate() })
+	if !ok {
+		t.Fatal("stored login source cannot be invalidated")
+	}
+	inv.Invalidate()
+	second, err := ts.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.AccessToken == first.AccessToken || second.AccessToken == "" {
+		t.Fatal("Invalidate did not force a refresh")
+	}
+}
