@@ -99,3 +99,18 @@ func BenchmarkResize224Bilinear(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkLoaderFile224BilinearDraft(b *testing.B) {
+	data := benchImage(b)
+	ws := &workspace{}
+	o := Options{Height: 224, Width: 224, Interpolation: Bilinear, Draft: true}
+	var out []float32
+	defer reportCPU(b, cpuTime())
+	for b.Loop() {
+		im, err := decodeWith(data, o, ws)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = im.AppendFloat32(out[:0])
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/sbinet/npyio/npy"
 )
@@ -116,6 +117,10 @@ func (w *NpyWriter) WriteFloat32(a []float32) error {
 	if w.descr != "<f4" || len(a) != w.itemLen {
 		return fmt.Errorf("npy %s: item of %d float32, want %d %s", w.path, len(a), w.itemLen, w.descr)
 	}
+	if len(a) > 0 && littleEndian() {
+		// The in-memory bytes already are '<f4'.
+		return w.write(unsafe.Slice((*byte)(unsafe.Pointer(&a[0])), 4*len(a)))
+	}
 	if cap(w.buf) < 4*len(a) {
 		w.buf = make([]byte, 4*len(a))
 	}
@@ -124,6 +129,11 @@ func (w *NpyWriter) WriteFloat32(a []float32) error {
 		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
 	}
 	return w.write(b)
+}
+
+func littleEndian() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
 }
 
 // WriteUint8 appends one item.
