@@ -86,8 +86,9 @@
 // Query adds the selectors of `drivesync glob`: Kinds (--images, --checkpoints, a union when
 // both), Exclude (--exclude; an entry goes if an exclude pattern returns it in either spelling,
 // so "tmp/**" drops tmp/ and all below it), Newest (--newest N; --latest is Newest 1, "the
-// checkpoint to resume from"), Shard (--shard I/N, a round-robin split of the name-sorted list,
-// so every worker with the same index state gets a disjoint part, sizes within one), Sort and
+// checkpoint to resume from"), Shard (--shard I/N with I counted from 0: a round-robin split of
+// the name-sorted list, so workers that see the same index state get disjoint parts that cover
+// everything, their sizes within one of each other), Sort and
 // Reverse (--sort name|mtime|size), Limit (--limit). They apply in that order: match and
 // filter, newest, shard, sort, limit. A SavedModel folder counts as modified when its
 // saved_model.pb was, because Drive does not bump a folder's modifiedTime.
