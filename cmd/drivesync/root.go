@@ -38,6 +38,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newFlushCmd(g))
 	root.AddCommand(newUnmountCmd(g))
 	root.AddCommand(newGlobCmd(g))
+	root.AddCommand(newServiceCmd(g))
 	return root
 }
 
