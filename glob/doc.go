@@ -16,8 +16,8 @@
 //   - "*" matches any run of characters (also none), "?" exactly one, "[abc]" or "[a-z]" one of
 //     a set, "[!...]" one not in it. Characters are Unicode code points compared exactly: case
 //     matters, and an NFC name does not match its NFD spelling. Backslash is an ordinary
-//     character; a special character is quoted by putting it in a class, "[*]", "[?]", "[[]",
-//     "[{]", which is what Python's glob.escape does.
+//     character; a special character is quoted by putting it in a class: "[*]", "[?]", "[[]"
+//     (what Python's glob.escape writes), and "[{]" for this package's braces.
 //   - Classes follow fnmatch: a "]" first in the set is a member ("[]a]"), "^" does not negate,
 //     a "-" first or last is literal, a reversed range ("z-a") is dropped together with its
 //     ends, and "[!z-a]" matches any character.
