@@ -129,7 +129,10 @@ func (m *Mount) download(ctx context.Context, a action, e *cache.Entry, r *resul
 			return errRetry
 		}
 	}
-	f := drive.File{ID: e.ID, Name: e.Name, MD5: e.MD5, Size: e.Size, ModTime: e.ModTime, Version: e.Version, Parents: []string{e.ParentID}}
+	// Natives and shortcuts are not mirrored (see Mount.skip), so any
+	// MIME type of a plain file will do; without one Download would ask
+	// Drive for the metadata it already has.
+	f := drive.File{ID: e.ID, Name: e.Name, MimeType: "application/octet-stream", MD5: e.MD5, Size: e.Size, ModTime: e.ModTime, Version: e.Version, Parents: []string{e.ParentID}}
 	// Download writes its temp file beside the name it is given, which for
 	// a 255-byte local name would be too long: it is given a short hidden
 	// name in the same folder, renamed into place once verified.
