@@ -207,7 +207,7 @@ func localHost(host string) bool {
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 	switch strings.ToLower(host) {
-	case "", "localhost", "127.0.0.1", "::1", "drivesync":
+	case "", "localhost", "127.0.0.1", "::1":
 		return true
 	}
 	return false

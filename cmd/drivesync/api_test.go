@@ -300,3 +300,22 @@ func TestAPINoDaemon(t *testing.T) {
 		t.Errorf("status without a daemon: %v, want errNoDaemon", err)
 	}
 }
+
+// The CLI's flush maps the daemon's answers to exit codes: 0, 2 on timeout, 1 otherwise.
+func TestFlushExitCodes(t *testing.T) {
+	m := newMemMount("/m")
+	_, sock := startAPI(t, m, nil)
+	md := mountDirs{Root: "/m", Sock: sock}
+	if err := flushMount(context.Background(), md, 0); err != nil {
+		t.Fatal(err)
+	}
+	m.blockFlag = true
+	err := flushMount(context.Background(), md, time.Millisecond)
+	if exitCode(err) != exitTimeout {
+		t.Errorf("timed-out flush: %v, exit %d; want %d", err, exitCode(err), exitTimeout)
+	}
+	none := mountDirs{Root: "/n", Sock: filepath.Join(t.TempDir(), "none.sock")}
+	if err := flushMount(context.Background(), none, 0); exitCode(err) != 1 || !errors.Is(err, errNoDaemon) {
+		t.Errorf("flush without a daemon: %v", err)
+	}
+}

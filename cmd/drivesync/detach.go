@@ -34,7 +34,7 @@ func openDaemonLog(path string) (*os.File, error) {
 	return f, nil
 }
 
-// spawnDaemon starts `self args... --foreground` detached and waits up to
+// spawnDaemon starts `self args... --foreground --progress plain` detached and waits up to
 // wait for its API to answer on md.Sock. It returns the child's pid.
 func spawnDaemon(ctx context.Context, md mountDirs, args []string, wait time.Duration) (int, error) {
 	self, err := os.Executable()
@@ -55,9 +55,9 @@ func spawnDaemon(ctx context.Context, md mountDirs, args []string, wait time.Dur
 		return 0, err
 	}
 	defer null.Close()
-	cmd := exec.Command(self, append(append([]string{}, args...), "--foreground")...)
+	// The log is not a terminal: progress as plain lines, whatever the user asked for here.
+	cmd := exec.Command(self, append(append([]string{}, args...), "--foreground", "--progress", "plain")...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = null, logf, logf
-	cmd.Env = append(os.Environ(), "DRIVESYNC_DAEMON=1")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("mount: starting the daemon: %w", err)
