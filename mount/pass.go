@@ -36,7 +36,9 @@ func (m *Mount) start(ctx context.Context) error {
 // local files still being written.
 func (m *Mount) fullPass(ctx context.Context, waitSettle bool) Summary {
 	var sum Summary
-	m.setPhase("syncing")
+	if m.Status().Phase != "initial" {
+		m.setPhase("syncing")
+	}
 	if err := m.start(ctx); err != nil {
 		sum.fail(err)
 		m.setError(err)
@@ -79,8 +81,8 @@ func (m *Mount) fullPass(ctx context.Context, waitSettle bool) Summary {
 func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, sum *Summary) int {
 	guard := deleteGuard{}
 	for _, e := range m.st.byID {
-		if !e.IsDir && e.ParentID != goneParent && synced(e) {
-			guard.files++
+		if !e.IsDir && synced(e) {
+			guard.files++ // gone ones included: the files there were
 		}
 	}
 	var prog Progress

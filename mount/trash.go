@@ -55,6 +55,18 @@ func moveFile(src, dst string) error {
 	if err == nil || !errors.Is(err, syscall.EXDEV) {
 		return err
 	}
+	if fi, err := os.Lstat(src); err == nil && fi.IsDir() {
+		ents, err := os.ReadDir(src)
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			if err := moveFile(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+				return err
+			}
+		}
+		return os.Remove(src)
+	}
 	in, err := os.Open(src)
 	if err != nil {
 		return err
