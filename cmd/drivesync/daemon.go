@@ -230,7 +230,17 @@ func resolveIdentity(ctx context.Context, c *drive.Client, f *mountFlags) (cache
 	remote := strings.Trim(f.remote, "/")
 	root, err := c.ResolvePath(ctx, base, remote)
 	if errors.Is(err, drive.ErrNotFound) && remote != "" && !strings.Contains(remote, "/") {
-		root, err = c.Get(ctx, remote) // a folder ID
+		var gerr error
+		if root, gerr = c.Get(ctx, remote); gerr == nil { // a folder ID
+			err = nil
+		}
+	}
+	if errors.Is(err, drive.ErrNotFound) {
+		where := "My Drive"
+		if f.sharedDrive != "" {
+			where = "shared drive " + f.sharedDrive
+		}
+		return cache.Identity{}, fmt.Errorf("mount: --remote %q: no such folder in %s, and no folder has that ID: %w", f.remote, where, err)
 	}
 	if err != nil {
 		return cache.Identity{}, fmt.Errorf("mount: --remote %q: %w", f.remote, err)
