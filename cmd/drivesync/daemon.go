@@ -110,6 +110,17 @@ func runDaemon(ctx context.Context, cmd *cobra.Command, g *globals, f *mountFlag
 	if err := os.MkdirAll(md.Root, 0o755); err != nil {
 		return fmt.Errorf("mount: folder %s: %w", md.Root, err)
 	}
+	var marker atomic.Pointer[os.File] // set again by the goroutine below after a first pass
+	mf, err := lockMarker(md.Root)
+	if err != nil {
+		return err
+	}
+	marker.Store(mf)
+	defer func() {
+		if f := marker.Load(); f != nil {
+			f.Close()
+		}
+	}()
 	info := mountInfo{Root: md.Root, Remote: f.remote, DriveID: f.sharedDrive, Demo: f.demo, ReadOnly: f.readOnly}
 
 	endpoint, ts := g.endpoint, oauth2.TokenSource(nil)
@@ -198,6 +209,13 @@ func runDaemon(ctx context.Context, cmd *cobra.Command, g *globals, f *mountFlag
 	go func() { // the initial pass ends when the engine first goes idle
 		for runCtx.Err() == nil {
 			if m.Status().Phase == "idle" {
+				if marker.Load() == nil { // the first pass wrote it
+					if l, err := lockMarker(md.Root); err != nil {
+						log.Warn("cannot lock the marker file", "err", err)
+					} else {
+						marker.Store(l)
+					}
+				}
 				close(svc.ready)
 				break
 			}

@@ -174,6 +174,12 @@ func TestE2EDemo(t *testing.T) {
 		}
 	}
 
+	// So is one from another installation (another --home).
+	other := &e2e{t: t, bin: e.bin, home: t.TempDir()}
+	if _, errOut, code := other.run("mount", "--demo", "--foreground", dir); code == 0 || !strings.Contains(errOut, "another --home") {
+		t.Errorf("a daemon of another home: exit %d, stderr %q", code, errOut)
+	}
+
 	// A file written into the mirror is on Drive when flush returns.
 	content := []byte("epoch 1 loss 0.25\n")
 	if err := os.MkdirAll(filepath.Join(dir, "results"), 0o755); err != nil {

@@ -190,3 +190,27 @@ func locked(md mountDirs) bool {
 }
 
 func (l *mountLock) Close() error { return l.f.Close() }
+
+// lockMarker takes an flock on the mount's marker file (.drivesync in the
+// folder, written by the engine's first pass), so that two drivesync
+// installations (different --home, or users) cannot mirror one folder at
+// once: the lock in the runtime dir only guards one installation. A folder
+// without a marker yet is not locked (nil, nil); the daemon tries again
+// once its first pass is done.
+func lockMarker(root string) (*os.File, error) {
+	f, err := os.Open(filepath.Join(root, ".drivesync"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock marker: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w: %s is mirrored by another drivesync (another --home or another user)", errMounted, root)
+		}
+		return nil, fmt.Errorf("lock marker: %w", err)
+	}
+	return f, nil
+}

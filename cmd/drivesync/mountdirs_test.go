@@ -104,3 +104,26 @@ func TestMountInfoRoundTrip(t *testing.T) {
 		t.Errorf("corrupt mount.json: %v", err)
 	}
 }
+
+func TestLockMarker(t *testing.T) {
+	root := t.TempDir()
+	if f, err := lockMarker(root); f != nil || err != nil {
+		t.Fatalf("no marker: %v, %v; want nothing locked", f, err)
+	}
+	if err := os.WriteFile(filepath.Join(root, ".drivesync"), []byte("m\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := lockMarker(root)
+	if err != nil || f == nil {
+		t.Fatalf("lock: %v", err)
+	}
+	if _, err := lockMarker(root); !errors.Is(err, errMounted) || !strings.Contains(err.Error(), "another --home") {
+		t.Errorf("second lock: %v", err)
+	}
+	f.Close()
+	g, err := lockMarker(root)
+	if err != nil || g == nil {
+		t.Fatalf("lock after release: %v", err)
+	}
+	g.Close()
+}
