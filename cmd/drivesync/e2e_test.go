@@ -248,4 +248,16 @@ func TestE2EDemo(t *testing.T) {
 	if _, errOut, code := e.run("flush", dir); code != 1 || !strings.Contains(errOut, "no drivesync daemon") {
 		t.Errorf("flush without a daemon: exit %d, %q", code, errOut)
 	}
+
+	// --once: one pass in this process, from the saved state, then exit.
+	if err := os.WriteFile(filepath.Join(dir, "results", "once.txt"), content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.mustRun("mount", "--demo", "--once", "--progress", "none", dir)
+	if locked(md) {
+		t.Error("lock held after mount --once")
+	}
+	if st := e.status(dir); st.Running || st.PendingUploads != 0 || st.Files < st2.Files+1 {
+		t.Errorf("status after --once: %+v", st)
+	}
 }
