@@ -28,7 +28,10 @@ With --demo the daemon starts a Drive emulator in-process, seeded with a sample
 dataset (my_data/images/{cats,dogs,birds}/..., checkpoints/*.h5), and mirrors it
 like a real Drive: no account needed.
 
-Credentials: see "drivesync auth".`,
+Credentials: see "drivesync auth". Any flag of mount, status, flush, unmount,
+glob and service also takes its default from DRIVESYNC_<FLAG> (DRIVESYNC_POLL=30s)
+or the config file (<config dir>/config, or DRIVESYNC_CONFIG): lines
+"flag = value", optionally under a [mount] section.`,
 		Example: `  drivesync mount --demo ~/demo
   drivesync mount --remote datasets/imagenet ~/data
   drivesync mount --shared-drive 0AbCdEf --read-only /mnt/team`,
@@ -48,7 +51,7 @@ Credentials: see "drivesync auth".`,
 	fl.BoolVar(&f.once, "once", false, "make one two-way pass in this process and exit (non-zero if anything failed)")
 	fl.BoolVar(&f.readOnly, "read-only", false, "only download; never change anything on Drive")
 	fl.BoolVar(&f.exportDocs, "export-docs", false, "export Google Docs, Sheets and Slides as .docx, .xlsx and .pptx instead of skipping them")
-	fl.BoolVar(&f.allowMassDelete, "allow-mass-delete", false, "let one pass delete more than half of the files (a safety stop otherwise)")
+	fl.BoolVar(&f.allowMassDelete, "allow-mass-delete", false, "let one pass delete more than half of the files, or over 1000 (otherwise it stops and deletes nothing)")
 	fl.IntVar(&f.parallel, "parallel", 8, "concurrent transfers")
 	fl.StringVar(&progressMode, "progress", "auto", "progress display: auto (a bar on a terminal), bar, plain or none")
 	fl.BoolVar(&f.noWait, "no-wait", false, "return once the daemon answers, without waiting for the initial mirror")
