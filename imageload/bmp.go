@@ -36,6 +36,9 @@ func readBMPMeta(data []byte) (bmpMeta, error) {
 	}
 	m.offset = int(binary.LittleEndian.Uint32(data[10:]))
 	m.headerSize = int(binary.LittleEndian.Uint32(data[14:]))
+	if m.headerSize < 12 || m.headerSize > 1<<16 {
+		return m, fmt.Errorf("unsupported BMP header type (%d)", m.headerSize)
+	}
 	if len(data) < 14+m.headerSize {
 		return m, errTruncated
 	}

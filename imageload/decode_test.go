@@ -49,6 +49,11 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+	// A BMP whose info header claims 0 bytes (found by FuzzHeaders).
+	tiny := append([]byte("BM"), make([]byte, 20)...)
+	if _, err := Decode(tiny, o); err == nil {
+		t.Error("BMP with a 0-byte header decoded")
+	}
 	if _, err := Decode([]byte("this is not an image at all"), o); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("text: err %v, want ErrUnsupported", err)
 	}
@@ -246,6 +251,25 @@ func FuzzHeaders(f *testing.F) {
 		if len(data) >= 8 {
 			exifOrientation(data, FormatJPEG)
 			exifOrientation(data, FormatPNG)
+		}
+	})
+}
+
+// FuzzParseNames: the option-name parsers accept exactly their names
+// (case-insensitively) and round-trip through String.
+func FuzzParseNames(f *testing.F) {
+	for _, s := range []string{"nearest", "Bilinear", "LANCZOS", "rgb", "grayscale", "rgba", "float32", "uint8", "", "cubic"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if i, err := ParseInterpolation(s); err == nil && !strings.EqualFold(i.String(), s) {
+			t.Errorf("%q parsed as %v", s, i)
+		}
+		if c, err := ParseColorMode(s); err == nil && !strings.EqualFold(c.String(), s) {
+			t.Errorf("%q parsed as %v", s, c)
+		}
+		if d, err := ParseDType(s); err == nil && string(d) != s {
+			t.Errorf("%q parsed as %v", s, d)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -230,4 +231,29 @@ func TestImagesArgErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseSize: --size accepts HxW with positive numbers and nothing else.
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"224x224", "1X2", "0x5", "x", "", "-3x4", "12x", "99999999999999999999x1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, w, err := parseSize(s)
+		if err != nil {
+			return
+		}
+		if s == "" {
+			if h != 0 || w != 0 {
+				t.Errorf("empty size gave %dx%d", h, w)
+			}
+			return
+		}
+		if h <= 0 || w <= 0 {
+			t.Errorf("%q gave %dx%d", s, h, w)
+		}
+		if h2, w2, err := parseSize(fmt.Sprintf("%dx%d", h, w)); err != nil || h2 != h || w2 != w {
+			t.Errorf("%q gave %dx%d, which does not round-trip: %dx%d %v", s, h, w, h2, w2, err)
+		}
+	})
 }
