@@ -15,8 +15,8 @@ import (
 // (keras/src/utils/dataset_utils.py): index_directory, the seeded shuffle
 // and get_training_or_validation_split.
 
-// KerasFormats are the extensions image_dataset_from_directory lists.
-var KerasFormats = []string{".bmp", ".gif", ".jpeg", ".jpg", ".png"}
+// KerasFormats returns the extensions image_dataset_from_directory lists.
+func KerasFormats() []string { return []string{".bmp", ".gif", ".jpeg", ".jpg", ".png"} }
 
 // Dataset is a list of image paths with their labels.
 type Dataset struct {
@@ -32,7 +32,7 @@ type IndexOptions struct {
 	// sorted, unless ClassNames gives them (and their order).
 	Inferred   bool
 	ClassNames []string
-	// Formats is the extension allowlist (nil: KerasFormats).
+	// Formats is the extension allowlist (nil: KerasFormats()).
 	Formats []string
 }
 
@@ -56,7 +56,7 @@ func IndexDirectory(fsys fs.FS, root string, o IndexOptions) (Dataset, error) {
 func indexFS(fsys fs.FS, root string, o IndexOptions) (Dataset, error) {
 	formats := o.Formats
 	if formats == nil {
-		formats = KerasFormats
+		formats = KerasFormats()
 	}
 	var d Dataset
 	subdirs := []string{""}

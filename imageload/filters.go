@@ -47,7 +47,7 @@ type filter struct {
 }
 
 // Pillow's constants: 0.54f and 0.46f are C floats promoted to double.
-var (
+const (
 	hammingA = float64(float32(0.54))
 	hammingB = float64(float32(0.46))
 )
