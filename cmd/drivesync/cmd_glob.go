@@ -38,7 +38,6 @@ mount's saved state when none runs (then nothing is fetched).`,
   drivesync glob --checkpoints --latest 'checkpoints/*'
   drivesync glob -0 '**/*.png' | xargs -0 identify`,
 		Args:    cobra.MinimumNArgs(1),
-		PreRunE: func(cmd *cobra.Command, _ []string) error { return g.applyDefaults(cmd) },
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.req.Patterns = args
 			return runGlobCmd(cmd.Context(), g, f, cmd.OutOrStdout(), cmd.ErrOrStderr())

@@ -36,7 +36,6 @@ or the config file (<config dir>/config, or DRIVESYNC_CONFIG): lines
   drivesync mount --remote datasets/imagenet ~/data
   drivesync mount --shared-drive 0AbCdEf --read-only /mnt/team`,
 		Args:    cobra.ExactArgs(1),
-		PreRunE: func(cmd *cobra.Command, _ []string) error { return g.applyDefaults(cmd) },
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runMount(cmd, g, f, args[0], progressMode, wait)
 		},

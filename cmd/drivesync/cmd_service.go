@@ -40,7 +40,6 @@ mount flags given after "--", restarts it if it fails, and stops it with
 A user unit starts at login; "loginctl enable-linger $USER" starts it at boot.`,
 		Example: `  drivesync service install ~/data -- --remote datasets/imagenet --read-only`,
 		Args:    cobra.MinimumNArgs(1),
-		PreRunE: func(cmd *cobra.Command, _ []string) error { return g.applyDefaults(cmd) },
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if n := cmd.ArgsLenAtDash(); n > 1 || n == -1 && len(args) > 1 {
 				return errors.New("service install: one DIR, then mount flags after --")
@@ -52,7 +51,6 @@ A user unit starts at login; "loginctl enable-linger $USER" starts it at boot.`,
 		Use:     "uninstall DIR",
 		Short:   "Remove the systemd user unit of DIR",
 		Args:    cobra.ExactArgs(1),
-		PreRunE: func(cmd *cobra.Command, _ []string) error { return g.applyDefaults(cmd) },
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, path, err := unitPath(g, f, args[0])
 			if err != nil {

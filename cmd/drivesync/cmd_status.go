@@ -122,7 +122,6 @@ skipped Drive items (Google Docs without --export-docs, refused names), the
 last error and the last poll of Drive's changes. With no daemon running it
 reads the mount's saved state.`,
 		Args:    cobra.MaximumNArgs(1),
-		PreRunE: func(cmd *cobra.Command, _ []string) error { return g.applyDefaults(cmd) },
 		RunE: func(cmd *cobra.Command, args []string) error {
 			md, err := g.mountDirsFor(args)
 			if err != nil {

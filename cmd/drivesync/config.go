@@ -107,7 +107,7 @@ func envName(flag string) string {
 }
 
 // applyDefaults sets cmd's unset flags from the environment and the config
-// file. Commands call it first thing (PreRunE).
+// file. The root command calls it before every command (PersistentPreRunE).
 func (g *globals) applyDefaults(cmd *cobra.Command) error {
 	p, err := g.configPath()
 	if err != nil {

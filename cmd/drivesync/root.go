@@ -24,6 +24,9 @@ func newRootCmd() *cobra.Command {
 		Short:         "Mirror Google Drive into a local folder for training jobs",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// The config file and DRIVESYNC_* variables give every command's
+		// flags their defaults; a flag on the command line wins.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return g.applyDefaults(cmd) },
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.home, "home", os.Getenv("DRIVESYNC_HOME"), "directory for drivesync's config, state and runtime files (env DRIVESYNC_HOME)")
