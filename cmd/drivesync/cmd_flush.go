@@ -38,7 +38,7 @@ the working directory) so far is uploaded to Drive, like Colab's
 drive.flush_and_unmount() without the unmount. Exits 0 once it is, 2 when
 --timeout passes first, 1 on any other failure (no daemon running, an upload
 that keeps failing: see drivesync status).`,
-		Args:    cobra.MaximumNArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			md, err := g.mountDirsFor(args)
 			if err != nil {
@@ -64,7 +64,7 @@ func newUnmountCmd(g *globals) *cobra.Command {
 until it has exited. The local files stay. If the flush fails or times out the
 daemon keeps running, unless --force. Unmounting a folder with no daemon
 running is not an error.`,
-		Args:    cobra.MaximumNArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			md, err := g.mountDirsFor(args)
 			if err != nil {

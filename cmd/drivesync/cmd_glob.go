@@ -37,7 +37,7 @@ mount's saved state when none runs (then nothing is fetched).`,
   drivesync glob --images --shard 0/4 'my_data/**'
   drivesync glob --checkpoints --latest 'checkpoints/*'
   drivesync glob -0 '**/*.png' | xargs -0 identify`,
-		Args:    cobra.MinimumNArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.req.Patterns = args
 			return runGlobCmd(cmd.Context(), g, f, cmd.OutOrStdout(), cmd.ErrOrStderr())

@@ -35,7 +35,7 @@ or the config file (<config dir>/config, or DRIVESYNC_CONFIG): lines
 		Example: `  drivesync mount --demo ~/demo
   drivesync mount --remote datasets/imagenet ~/data
   drivesync mount --shared-drive 0AbCdEf --read-only /mnt/team`,
-		Args:    cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runMount(cmd, g, f, args[0], progressMode, wait)
 		},

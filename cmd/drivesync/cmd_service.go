@@ -48,9 +48,9 @@ A user unit starts at login; "loginctl enable-linger $USER" starts it at boot.`,
 		},
 	}
 	uninstall := &cobra.Command{
-		Use:     "uninstall DIR",
-		Short:   "Remove the systemd user unit of DIR",
-		Args:    cobra.ExactArgs(1),
+		Use:   "uninstall DIR",
+		Short: "Remove the systemd user unit of DIR",
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, path, err := unitPath(g, f, args[0])
 			if err != nil {

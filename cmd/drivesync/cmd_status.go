@@ -121,7 +121,7 @@ directory): files, bytes, pending uploads and downloads, conflict copies,
 skipped Drive items (Google Docs without --export-docs, refused names), the
 last error and the last poll of Drive's changes. With no daemon running it
 reads the mount's saved state.`,
-		Args:    cobra.MaximumNArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			md, err := g.mountDirsFor(args)
 			if err != nil {

@@ -313,7 +313,12 @@ func writeImages(ctx context.Context, log *slog.Logger, l *imageload.Loader, p *
 	var item []int
 	var f32 []float32
 	var u8 []uint8
+	cacheWarned := false
 	err := l.Load(ctx, p.ds.Paths, func(r imageload.Result) error {
+		if r.CacheErr != nil && !cacheWarned {
+			log.Warn("cannot fill the image cache; continuing without it", "err", r.CacheErr)
+			cacheWarned = true
+		}
 		if r.Err != nil {
 			if !skipBad {
 				return r.Err
