@@ -9,6 +9,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/drivesync/drivesync/cache"
 	"github.com/drivesync/drivesync/drive"
@@ -68,6 +70,7 @@ func (m *Mount) noteSkip(e *cache.Entry, p, reason string) {
 // only its own entry (a copy) and writes to the store, never the state.
 func (m *Mount) run(ctx context.Context, a action, e cache.Entry) (r result) {
 	r.a = a
+	m.log.Debug("sync action", "verb", a.verb, "path", a.path, "row", a.row)
 	defer func() {
 		if r.err != nil {
 			r.err = fmt.Errorf("mount: %s %s (%s, Drive ID %q): %w", a.verb, a.path, a.row, a.id, r.err)
@@ -166,6 +169,42 @@ func (m *Mount) download(ctx context.Context, a action, e *cache.Entry, r *resul
 	return m.put(*e, r)
 }
 
+// watchSource returns a context that is cancelled if the file at p
+// changes size or mtime (from fi) while it is uploaded as a new revision:
+// a writer that paused longer than Settle and went on. The upload is
+// abandoned, usually before Drive commits the partial revision, and the
+// file goes up once settled. stop ends the watch and reports whether it
+// cancelled.
+func watchSource(ctx context.Context, p string, fi fs.FileInfo) (context.Context, func() bool) {
+	ctx, cancel := context.WithCancel(ctx)
+	var changed atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				now, err := os.Lstat(p)
+				if err != nil || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
+					changed.Store(true)
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() bool {
+		close(done)
+		cancel()
+		return changed.Load()
+	}
+}
+
 // errRetry: the local side moved since the plan; the next round sees it.
 var errRetry = errors.New("local file changed meanwhile; retried next round")
 
@@ -182,6 +221,10 @@ func (m *Mount) upload(ctx context.Context, a action, r *result) error {
 	if a.dir {
 		f, err = m.cfg.Remote.Mkdir(ctx, a.parentID, a.name)
 	} else {
+		// No watch here (see watchSource): an abandoned Create that Drive
+		// committed anyway would leave a file nobody knows the ID of, then
+		// a duplicate. A file that changes while sent is updated once
+		// settled (C6).
 		f, err = m.cfg.Remote.Create(ctx, a.parentID, a.name, src)
 		if errors.Is(err, drive.ErrChecksum) && f.ID != "" {
 			err = nil // it changed while sent: recorded, and updated next round
@@ -207,7 +250,11 @@ func (m *Mount) update(ctx context.Context, a action, e *cache.Entry, r *result)
 	if err != nil {
 		return err
 	}
-	f, err := m.cfg.Remote.Update(ctx, e.ID, src)
+	wctx, stop := watchSource(ctx, src, before)
+	f, err := m.cfg.Remote.Update(wctx, e.ID, src)
+	if stop() {
+		return errRetry
+	}
 	if errors.Is(err, drive.ErrChecksum) && f.ID != "" {
 		err = nil
 	}

@@ -2,7 +2,10 @@ package mount
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -173,5 +176,63 @@ func BenchmarkRemoteEditPoll(b *testing.B) {
 		b.ReportMetric(time.Since(t0).Seconds(), "edit-to-disk-s")
 		b.ReportMetric(float64(e.sv.Stats().Requests-before.Requests), "calls")
 		b.ReportMetric(poll.Seconds(), "poll-s")
+	}
+}
+
+// BenchmarkSlowWrite writes a 300 MiB file over 20 s into a running
+// mount (default Settle) and reports how many uploads it took (the
+// issue's bar: exactly one, after the write ends, md5 equal) and how long
+// after the last write it was on Drive.
+func BenchmarkSlowWrite(b *testing.B) {
+	e := newBenchEnv(b, fakedrive.Options{}, 1, 1, 1)
+	for b.Loop() {
+		dir := b.TempDir()
+		m, _ := e.mount(b, dir, fastPacer(), func(c *Config) {
+			if os.Getenv("BENCH_LOG") != "" {
+				c.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			}
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- m.Run(ctx) }()
+		for m.Status().Phase != "idle" {
+			time.Sleep(20 * time.Millisecond)
+		}
+		before := e.sv.Stats()
+		p := filepath.Join(m.cfg.Root, "model.ckpt")
+		f, err := os.Create(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		const total, chunks = 300 << 20, 300
+		h := md5.New()
+		buf := make([]byte, total/chunks)
+		start := time.Now()
+		for i := range chunks {
+			for j := range buf {
+				buf[j] = byte(i ^ j)
+			}
+			f.Write(buf)
+			h.Write(buf)
+			time.Sleep(time.Until(start.Add(time.Duration(i+1) * 20 * time.Second / chunks)))
+		}
+		f.Close()
+		ended := time.Now()
+		want := hex.EncodeToString(h.Sum(nil))
+		other := newClient(b, e.sv, e.ts.URL, drive.Options{})
+		for {
+			g, err := other.ResolvePath(context.Background(), e.rootID, "model.ckpt")
+			if err == nil && g.MD5 == want {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		after := e.sv.Stats()
+		cancel()
+		<-done
+		b.ReportMetric(time.Since(ended).Seconds(), "after-write-s")
+		b.ReportMetric(float64(after.Methods["files.create.upload"]-before.Methods["files.create.upload"]+
+			after.Methods["files.update.upload"]-before.Methods["files.update.upload"]), "uploads")
+		b.ReportMetric(float64(after.MediaBytesIn-before.MediaBytesIn)/(1<<20), "MiB-sent")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path"
@@ -62,11 +63,22 @@ func newClient(t testing.TB, sv *fakedrive.Server, url string, o drive.Options) 
 // My Drive; tweak adjusts the Config before New.
 func newHarness(t testing.TB, fo fakedrive.Options, tweak func(*Config)) *harness {
 	t.Helper()
+	return newHarnessWrap(t, fo, tweak, nil)
+}
+
+// newHarnessWrap is newHarness with wrap, if not nil, between the network
+// and the emulator.
+func newHarnessWrap(t testing.TB, fo fakedrive.Options, tweak func(*Config), wrap func(http.Handler) http.Handler) *harness {
+	t.Helper()
 	sv, err := fakedrive.New(fo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(sv)
+	var hd http.Handler = sv
+	if wrap != nil {
+		hd = wrap(sv)
+	}
+	ts := httptest.NewServer(hd)
 	t.Cleanup(ts.Close)
 	h := &harness{t: t, sv: sv, ts: ts}
 	h.c = newClient(t, sv, ts.URL, drive.Options{})

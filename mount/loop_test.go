@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,4 +131,50 @@ func TestRunLocalToRemote(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.wantRemote("notes.txt", "n")
+}
+
+// TestUploadAbandonedWhenSourceChanges: a file that settled but changes
+// again while its new revision is being sent (its writer paused longer
+// than Settle and went on) is abandoned and sent again once complete.
+func TestUploadAbandonedWhenSourceChanges(t *testing.T) {
+	t.Parallel()
+	var root atomic.Value
+	var uploads atomic.Int32
+	// The first revision upload finds the writer back at work.
+	wrap := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/upload/") && uploads.Add(1) == 1 {
+				f, err := os.OpenFile(filepath.Join(root.Load().(string), "big.bin"), os.O_APPEND|os.O_WRONLY, 0)
+				if err == nil {
+					f.Write([]byte("tail"))
+					f.Close()
+				}
+				select {
+				case <-r.Context().Done():
+				case <-time.After(5 * time.Second):
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	h := newHarnessWrap(t, fakedrive.Options{}, nil, wrap)
+	root.Store(h.root)
+	f0 := h.rput("big.bin", "v1")
+	h.once()
+	first := string(make([]byte, 2<<20))
+	h.put("big.bin", first)
+	sum := h.once()
+	if sum.Uploaded != 1 {
+		t.Fatalf("summary %s, want one upload", sum)
+	}
+	f, err := h.remote("big.bin")
+	if err != nil || f.ID != f0.ID || f.MD5 != md5hex(first+"tail") {
+		t.Fatalf("Drive has %+v (%v), want the complete file as a revision of %s", f, err, f0.ID)
+	}
+	if n := uploads.Load(); n != 2 {
+		t.Fatalf("%d revision uploads, want the abandoned one and the complete one", n)
+	}
+	if in := h.sv.Stats().MediaBytesIn; in > 3<<20 {
+		t.Fatalf("%d bytes sent: the first upload was not abandoned", in)
+	}
 }

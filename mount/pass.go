@@ -131,7 +131,7 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 			}
 		}
 		var conflicts []string
-		progress := 0
+		progress, retries := 0, 0
 		done := func(r result) {
 			for _, e := range r.puts {
 				m.st.set(e)
@@ -140,7 +140,9 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 				m.st.del(id)
 			}
 			if r.err != nil {
-				if !errors.Is(r.err, errRetry) {
+				if errors.Is(r.err, errRetry) {
+					retries++
+				} else {
 					failed[r.a.path]++
 					lastErr[r.a.path] = r.err
 					m.log.Warn("sync action failed", "err", r.err)
@@ -206,6 +208,7 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 		for _, a := range last {
 			done(m.runOne(ctx, a))
 		}
+		waits += retries // changed meanwhile: looked at again
 		m.publish(waits+held, conflicts)
 		if progress == 0 {
 			break
