@@ -33,17 +33,32 @@ type Result struct {
 	// Cached reports that the image came from the cache.
 	Cached bool
 	Err    error
+	// CacheErr is a failure to store the image in the cache: the image is
+	// fine, the next run will decode it again.
+	CacheErr error
 }
 
 // LoadFile runs load_img on one file (through the cache when there is one).
+// A failure to fill the cache is not an error; Load reports it in
+// Result.CacheErr.
 func (l *Loader) LoadFile(path string) (im *Image, cached bool, err error) {
+	r := l.loadFile(path)
+	return r.Image, r.Cached, r.Err
+}
+
+func (l *Loader) loadFile(path string) Result {
+	im, cached, err, cacheErr := l.load(path)
+	return Result{Path: path, Image: im, Cached: cached, Err: err, CacheErr: cacheErr}
+}
+
+func (l *Loader) load(path string) (im *Image, cached bool, err, cacheErr error) {
 	data, err := readFile(l.FS, path)
 	if err != nil {
-		return nil, false, fmt.Errorf("%s: %w", path, err)
+		return nil, false, fmt.Errorf("%s: %w", path, err), nil
 	}
 	if l.Cache != nil {
 		if im := l.Cache.Get(data, l.Options); im != nil {
-			return im, true, nil
+			return im, true, nil, nil
 		}
 	}
 	ws, _ := l.workspaces.Get().(*workspace)
@@ -53,14 +68,14 @@ func (l *Loader) LoadFile(path string) (im *Image, cached bool, err error) {
 	im, err = decodeWith(data, l.Options, ws)
 	l.workspaces.Put(ws)
 	if err != nil {
-		return nil, false, fmt.Errorf("%s: %w", path, err)
+		return nil, false, fmt.Errorf("%s: %w", path, err), nil
 	}
 	if l.Cache != nil {
 		if err := l.Cache.Put(data, l.Options, im); err != nil {
-			return nil, false, fmt.Errorf("%s: %w", path, err)
+			cacheErr = fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	return im, false, nil
+	return im, false, nil, cacheErr
 }
 
 // Load decodes paths with Workers goroutines and calls emit with each
@@ -92,9 +107,10 @@ func (l *Loader) Load(ctx context.Context, paths []string, emit func(Result) err
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				im, cached, err := l.LoadFile(paths[i])
+				r := l.loadFile(paths[i])
+				r.Index = i
 				select {
-				case results <- Result{Index: i, Path: paths[i], Image: im, Cached: cached, Err: err}:
+				case results <- r:
 				case <-ctx.Done():
 					return
 				}
