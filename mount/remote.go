@@ -2,6 +2,7 @@ package mount
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/drivesync/drivesync/cache"
@@ -44,6 +45,14 @@ func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
 		return m.fullListing(ctx)
 	}
 	cs, err := m.cfg.Remote.Changes(ctx, m.cfg.DriveID, tok)
+	var de *drive.Error
+	if errors.As(err, &de) && (de.Status == 400 || de.Status == 404 || de.Status == 410) {
+		// Drive no longer knows the token (it expires after a long
+		// absence): list everything again. The listing's deletes are
+		// guarded like any (S2, S3).
+		m.log.Warn("changes feed: page token refused; listing the whole mirror again", "err", err)
+		return m.fullListing(ctx)
+	}
 	if err != nil {
 		return remoteResult{}, fmt.Errorf("mount: changes feed: %w", err)
 	}

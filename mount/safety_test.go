@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/drivesync/drivesync/drive"
+	"github.com/drivesync/drivesync/drive/fakedrive"
 )
 
 func init() {
@@ -140,4 +141,27 @@ var safetyRows = []syncRow{
 			t.Fatalf("status %+v: local edits not reported", st)
 		}
 	}},
+}
+
+// TestRefusedPageToken: when Drive refuses the saved page token, the
+// engine lists the mirror again and picks up what changed, deletes
+// included.
+func TestRefusedPageToken(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, nil)
+	seedFiles(h, 4)
+	if err := h.store.SetPageToken("", "not-a-token"); err != nil {
+		t.Fatal(err)
+	}
+	h.rput("f00.txt", "changed")
+	h.rput("new.txt", "new")
+	h.rtrash("f01.txt")
+	h.reopen()
+	h.once()
+	h.wantLocal("f00.txt", "changed")
+	h.wantLocal("new.txt", "new")
+	h.wantNoLocal("f01.txt")
+	if tok, _ := h.store.PageToken(""); tok == "not-a-token" || tok == "" {
+		t.Fatalf("page token %q not renewed", tok)
+	}
 }
