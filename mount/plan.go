@@ -176,11 +176,16 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		s.L = lSame
 	} else if l := p.sc.files[e.Path]; l == nil || l.IsDir != e.IsDir {
 		s.L = lDeleted
-		if l == nil && !e.IsDir && e.Local.Inode != 0 {
-			if np, ok := byInode[e.Local.Inode]; ok && !p.claimed[np] {
+		if l == nil && e.Local.Inode != 0 {
+			if np, ok := byInode[e.Local.Inode]; ok && !p.claimed[np] && p.sc.files[np].IsDir == e.IsDir {
 				s.L, to = lMoved, np
 				p.claimed[np] = true
 				delete(byInode, e.Local.Inode)
+				if e.IsDir {
+					// A folder moved locally: its contents wait until the
+					// move is recorded, then are found in place.
+					p.moving = append(p.moving, e.Path)
+				}
 			}
 		}
 	} else if !e.IsDir && e.LocalChanged(l.fi) {

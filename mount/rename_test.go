@@ -55,6 +55,23 @@ var renameRows = []syncRow{
 		if sum.Uploaded != 0 || sum.Renamed != 1 || h.sv.Stats().MediaBytesIn != before {
 			t.Fatalf("summary %s: want one rename and no upload", sum)
 		}
+		// A folder moved into another, with its contents.
+		d := h.rmkdirs("b")
+		h.localMove("b", "c/b2")
+		h.put("c/other", "o")
+		sum = h.once()
+		g, err = h.remote("c/b2")
+		if err != nil || g.ID != d {
+			t.Fatalf("remote c/b2 = %v (%v), want folder %s moved", g.ID, err, d)
+		}
+		h.wantRemote("c/b2/renamed.txt", "content")
+		h.wantRemote("c/b2/keep.txt", "k")
+		if g, _ := h.remote("c/b2/renamed.txt"); g.ID != f.ID {
+			t.Fatalf("c/b2/renamed.txt is %s, want the same file %s", g.ID, f.ID)
+		}
+		if sum.Uploaded != 1 || sum.Renamed != 1 || sum.Trashed != 0 {
+			t.Fatalf("summary %s: want the folder moved, only c/other uploaded", sum)
+		}
 	}},
 	{row: "R3", run: func(t *testing.T, h *harness) {
 		f := h.rput("f.txt", "v1")
