@@ -171,6 +171,9 @@ func (w *NpyWriter) Commit() error {
 		_, err = w.f.WriteAt(h, 0)
 	}
 	if err == nil {
+		err = w.f.Chmod(outputMode)
+	}
+	if err == nil {
 		err = w.f.Sync()
 	}
 	if cerr := w.f.Close(); err == nil {
@@ -199,6 +202,11 @@ func (w *NpyWriter) Abort() {
 	}
 }
 
+// outputMode is the mode of finished output files: what os.Create gives
+// under the usual umask, not CreateTemp's private 0600, so a training job
+// run as another user of the group can read them.
+const outputMode = 0o644
+
 // WriteFileAtomic writes data produced by fill to path via a temporary file
 // and a rename.
 func WriteFileAtomic(path string, fill func(io.Writer) error) error {
@@ -211,6 +219,9 @@ func WriteFileAtomic(path string, fill func(io.Writer) error) error {
 	err = fill(bw)
 	if err == nil {
 		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Chmod(outputMode)
 	}
 	if err == nil {
 		err = f.Sync()

@@ -1,6 +1,7 @@
 package imageload
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -170,5 +171,19 @@ func TestNumpyLoads(t *testing.T) {
 	out, err := exec.Command(python, "-c", "import numpy,sys; a=numpy.load(sys.argv[1]); print(a.shape, a.dtype, a[10,0,1,2])", p).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "(11, 2, 2, 3) float32 10.5" {
 		t.Errorf("numpy.load: %s %v", out, err)
+	}
+}
+
+func TestOutputFileMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.npy")
+	if err := WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write([]byte("x")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != outputMode {
+		t.Fatalf("mode %v, want %v", st.Mode().Perm(), os.FileMode(outputMode))
 	}
 }
