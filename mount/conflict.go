@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/drivesync/drivesync/cache"
 )
@@ -25,7 +26,20 @@ func conflictName(name string, t time.Time, host string) string {
 		}
 		return r
 	}, host)
-	return fmt.Sprintf("%s.conflict-%s-%s%s", stem, t.UTC().Format("20060102-150405"), host, ext)
+	for len(host) > 32 {
+		_, n := utf8.DecodeLastRuneInString(host)
+		host = host[:len(host)-n]
+	}
+	tag := fmt.Sprintf(".conflict-%s-%s", t.UTC().Format("20060102-150405"), host)
+	if len(ext) > 32 {
+		stem, ext = stem+ext, ""
+	}
+	// Keep within MaxNameBytes: shorten the stem at a character boundary.
+	for over := len(stem) + len(tag) + len(ext) - MaxNameBytes; over > 0 && stem != ""; over = len(stem) + len(tag) + len(ext) - MaxNameBytes {
+		_, n := utf8.DecodeLastRuneInString(stem)
+		stem = stem[:len(stem)-n]
+	}
+	return stem + tag + ext
 }
 
 // conflict renames the local version at a.path to a conflict copy beside

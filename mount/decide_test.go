@@ -1,6 +1,12 @@
 package mount
 
-import "testing"
+import (
+	"path"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
 
 // TestDecide checks the pure decision table against docs/sync-semantics.md,
 // one case per row it decides (the end-to-end tests are TestSync/<row>).
@@ -58,4 +64,31 @@ func TestConflictName(t *testing.T) {
 			t.Errorf("conflictName(%q, %q) = %q, want %q", tc.name, tc.host, got, tc.want)
 		}
 	}
+}
+
+// FuzzConflictName: a conflict copy's name is one valid path component,
+// keeps the extension and differs from the original.
+func FuzzConflictName(f *testing.F) {
+	for _, s := range []string{"model.h5", "README", ".bashrc", "a.tar.gz", "", "x.", "ü.ckpt"} {
+		f.Add(s, "gpu1")
+	}
+	f.Fuzz(func(t *testing.T, name, host string) {
+		if name == "" || strings.ContainsAny(name, "/\x00") || name == "." || name == ".." {
+			return
+		}
+		at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		got := conflictName(name, at, host)
+		if got == name || strings.ContainsAny(got, "/\x00") || got == "." || got == ".." || !utf8.ValidString(got) && utf8.ValidString(name) {
+			t.Fatalf("conflictName(%q, %q) = %q", name, host, got)
+		}
+		if len(name) <= MaxNameBytes && len(got) > MaxNameBytes {
+			t.Fatalf("conflictName(%q) = %q: %d bytes", name, got, len(got))
+		}
+		if ext := path.Ext(name); ext != "" && ext != name && !strings.HasSuffix(got, ext) {
+			t.Fatalf("conflictName(%q) = %q lost the extension %q", name, got, ext)
+		}
+		if !strings.Contains(got, ".conflict-20260102-030405-") {
+			t.Fatalf("conflictName(%q) = %q", name, got)
+		}
+	})
 }

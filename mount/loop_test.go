@@ -178,3 +178,36 @@ func TestUploadAbandonedWhenSourceChanges(t *testing.T) {
 		t.Fatalf("%d bytes sent: the first upload was not abandoned", in)
 	}
 }
+
+// TestStatusProgressFetch: Status counts what is mirrored, Progress
+// reports every transfer, Fetch answers for paths and refuses unknown ones,
+// and Flush/Fetch without a running loop say so.
+func TestStatusProgressFetch(t *testing.T) {
+	t.Parallel()
+	var last Progress
+	calls := 0
+	h := newHarness(t, fakedrive.Options{}, func(c *Config) {
+		c.Progress = func(p Progress) { last = p; calls++ }
+	})
+	h.rput("a/one.txt", "1")
+	h.rput("a/two.txt", "22")
+	h.rput("three.txt", "333")
+	if err := h.m.Flush(context.Background()); err != errNotRunning {
+		t.Fatalf("Flush before Run = %v, want errNotRunning", err)
+	}
+	h.once()
+	st := h.m.Status()
+	if st.Files != 3 || st.Dirs != 1 || st.Bytes != 6 || st.Phase != "stopped" || st.LastPoll.IsZero() {
+		t.Fatalf("status %+v", st)
+	}
+	if calls != 3 || last.Files != 3 || last.TotalFiles != 3 || last.Bytes != 6 || last.TotalBytes != 6 {
+		t.Fatalf("progress %+v after %d calls", last, calls)
+	}
+	startRun(t, h)
+	if err := h.m.Fetch(context.Background(), []string{"a/one.txt", "three.txt", "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.m.Fetch(context.Background(), []string{"nope.txt"}); err == nil || !strings.Contains(err.Error(), "nope.txt") {
+		t.Fatalf("Fetch of an unknown path = %v", err)
+	}
+}

@@ -125,7 +125,7 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 			break
 		}
 		for _, a := range acts {
-			if a.verb == actDownload || a.verb == actUpload || a.verb == actUpdate || a.verb == actDownloadMove {
+			if !a.dir && (a.verb == actDownload || a.verb == actUpload || a.verb == actUpdate || a.verb == actDownloadMove) {
 				prog.TotalFiles++
 				prog.TotalBytes += a.size
 			}
@@ -170,6 +170,9 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 			}
 			switch r.a.verb {
 			case actDownload, actUpload, actUpdate, actDownloadMove:
+				if r.a.dir {
+					break
+				}
 				prog.Files++
 				prog.Bytes += r.bytes
 				if m.cfg.Progress != nil {
