@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -117,6 +118,12 @@ func (m *Mount) Run(ctx context.Context) error {
 			if err != nil || rel == "." || ignored(filepath.ToSlash(rel)) {
 				continue
 			}
+			if ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove) {
+				// A watched folder moved or went: its watches carry the
+				// old paths, so drop them; the new place is watched when
+				// its Create arrives.
+				unwatchTree(w, ev.Name)
+			}
 			if ev.Has(fsnotify.Create) {
 				if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
 					m.watchTree(w, ev.Name)
@@ -202,6 +209,15 @@ func (m *Mount) watchTree(w *fsnotify.Watcher, dir string) {
 		}
 		return nil
 	})
+}
+
+// unwatchTree removes the watches on dir and below it.
+func unwatchTree(w *fsnotify.Watcher, dir string) {
+	for _, p := range w.WatchList() {
+		if p == dir || strings.HasPrefix(p, dir+string(filepath.Separator)) {
+			w.Remove(p)
+		}
+	}
 }
 
 // Flush returns once every local change seen so far is on Drive: files

@@ -211,3 +211,22 @@ func TestStatusProgressFetch(t *testing.T) {
 		t.Fatalf("Fetch of an unknown path = %v", err)
 	}
 }
+
+// TestRunWatchMovedFolder: after a folder is moved locally, files written
+// into it at its new place are still seen by the watcher (no rescan).
+func TestRunWatchMovedFolder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, nil)
+	h.rput("d/a.txt", "a")
+	startRun(t, h)
+	h.wantLocal("d/a.txt", "a")
+	if err := os.Rename(filepath.Join(h.root, "d"), filepath.Join(h.root, "e")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the folder move on Drive", func() bool { _, err := h.remote("e/a.txt"); return err == nil })
+	h.put("e/b.txt", "b")
+	eventually(t, "a file in the moved folder on Drive", func() bool { return h.remoteMD5("e/b.txt") == md5hex("b") })
+	os.MkdirAll(filepath.Join(h.root, "e", "sub"), 0o755)
+	h.put("e/sub/c.txt", "c")
+	eventually(t, "a file in a new folder inside it", func() bool { return h.remoteMD5("e/sub/c.txt") == md5hex("c") })
+}
