@@ -34,7 +34,7 @@ or the config file (<config dir>/config, or DRIVESYNC_CONFIG): lines
 "flag = value", optionally under a [mount] section.`,
 		Example: `  drivesync mount --demo ~/demo
   drivesync mount --remote datasets/imagenet ~/data
-  drivesync mount --shared-drive 0AbCdEf --read-only /mnt/team`,
+  drivesync mount --shared-drive "ML Team" --read-only /mnt/team`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runMount(cmd, g, f, args[0], progressMode, wait)
@@ -45,7 +45,7 @@ or the config file (<config dir>/config, or DRIVESYNC_CONFIG): lines
 	fl.BoolVar(&f.foreground, "foreground", false, "run the daemon in this process instead of in the background")
 	fl.BoolVar(&f.demo, "demo", false, "mirror an in-process Drive emulator seeded with a sample dataset")
 	fl.StringVar(&f.remote, "remote", "", "Drive folder to mirror: a path below My Drive (or --shared-drive) or a folder ID (default: all of My Drive)")
-	fl.StringVar(&f.sharedDrive, "shared-drive", "", "ID of the shared drive to mirror from")
+	fl.StringVar(&f.sharedDrive, "shared-drive", "", "shared drive to mirror from: its name or ID")
 	fl.DurationVar(&f.poll, "poll", 10*time.Second, "how often to read Drive's changes feed")
 	fl.BoolVar(&f.once, "once", false, "make one two-way pass in this process and exit (non-zero if anything failed)")
 	fl.BoolVar(&f.readOnly, "read-only", false, "only download; never change anything on Drive")

@@ -152,7 +152,7 @@ func runDaemon(ctx context.Context, cmd *cobra.Command, g *globals, f *mountFlag
 	if err != nil {
 		return err
 	}
-	info.RootID = id.RootID
+	info.RootID, info.DriveID = id.RootID, id.DriveID
 	store, err := cache.Open(md.DB(), cache.Options{Identity: id, LockTimeout: time.Second})
 	if err != nil {
 		return fmt.Errorf("mount: state of %s: %w", md.Root, err)
@@ -241,9 +241,13 @@ func resolveIdentity(ctx context.Context, c *drive.Client, f *mountFlags) (cache
 	if err != nil {
 		return cache.Identity{}, fmt.Errorf("mount: reaching Drive: %w", err)
 	}
-	base := "root"
+	base, driveID := "root", ""
 	if f.sharedDrive != "" {
-		base = f.sharedDrive
+		sd, err := c.SharedDrive(ctx, f.sharedDrive) // an ID or an exact name
+		if err != nil {
+			return cache.Identity{}, fmt.Errorf("mount: --shared-drive %q: %w", f.sharedDrive, err)
+		}
+		base, driveID = sd.ID, sd.ID
 	}
 	remote := strings.Trim(f.remote, "/")
 	root, err := c.ResolvePath(ctx, base, remote)
@@ -266,7 +270,7 @@ func resolveIdentity(ctx context.Context, c *drive.Client, f *mountFlags) (cache
 	if !root.IsFolder() {
 		return cache.Identity{}, fmt.Errorf("mount: --remote %q is a file, not a folder", f.remote)
 	}
-	return cache.Identity{Account: about.User, DriveID: f.sharedDrive, RootID: root.ID}, nil
+	return cache.Identity{Account: about.User, DriveID: driveID, RootID: root.ID}, nil
 }
 
 // demoDrive is the in-process emulator of --demo; it mints its own tokens.

@@ -2,12 +2,14 @@ package fakedrive
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/drivesync/drivesync/drive/fakedrive/fields"
+	"github.com/drivesync/drivesync/drive/fakedrive/query"
 )
 
 // aboutGet answers about.get. As in Drive v3, `fields` is required.
@@ -147,18 +149,54 @@ func (sv *Server) drivesGet(c *call) *apiError {
 	return nil
 }
 
+// drivesList pages through shared drives: pageSize 1..100 (default 10),
+// pageToken, and a q in the drives dialect (name, createdTime, ...).
 func (sv *Server) drivesList(c *call) *apiError {
+	size := 10
+	if v := c.q("pageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return errInvalid("pageSize", "Invalid value '"+v+"'. Values must be within the range: [1, 100]")
+		}
+		size = n
+	}
+	var q query.Expr
+	if qs := c.q("q"); qs != "" {
+		e, err := query.ParseDrives(qs)
+		if err != nil {
+			return errInvalid("q", "Invalid Value")
+		}
+		q = e
+	}
+	h := fnv.New64a()
+	h.Write([]byte("drives\x00" + c.q("q")))
+	offset := 0
+	if tok := c.q("pageToken"); tok != "" {
+		off, ok := decodePageToken(tok, h.Sum64())
+		if !ok {
+			return errInvalid("pageToken", "Invalid Value")
+		}
+		offset = off
+	}
 	sv.st.mu.RLock()
 	defer sv.st.mu.RUnlock()
 	ds := make([]*sharedDrive, 0, len(sv.st.drives))
 	for _, d := range sv.st.drives {
-		ds = append(ds, d)
+		if q == nil || q.Eval(&query.Subject{ID: d.ID, Name: d.Name, CreatedTime: d.CreatedTime}, nil) {
+			ds = append(ds, d)
+		}
 	}
 	sortDrives(ds)
+	start := min(offset, len(ds))
+	end := min(start+size, len(ds))
+	page := ds[start:end]
 	w := jw{}
 	w.open()
 	w.str("kind", "drive#driveList")
-	w.array("drives", len(ds), func(b []byte, i int) []byte { return appendDrive(b, ds[i]) })
+	if end < len(ds) {
+		w.str("nextPageToken", encodePageToken(end, h.Sum64()))
+	}
+	w.array("drives", len(page), func(b []byte, i int) []byte { return appendDrive(b, page[i]) })
 	w.close()
 	c.writeJSON(http.StatusOK, w.b)
 	return nil

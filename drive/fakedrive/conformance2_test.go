@@ -365,3 +365,33 @@ func TestStatePersistsAcrossRestart(t *testing.T) {
 		t.Fatalf("page token %s -> %s", tok.StartPageToken, tok2.StartPageToken)
 	}
 }
+
+func TestDrivesListPagingAndQuery(t *testing.T) {
+	e := newEnv(t, fakedrive.Options{})
+	for i := 0; i < 12; i++ {
+		if _, err := e.srv.Drives.Create(fmt.Sprintf("req-%d", i), &drive.Drive{Name: fmt.Sprintf("Team %02d", i)}).Do(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var names []string
+	err := e.srv.Drives.List().Pages(context.Background(), func(l *drive.DriveList) error {
+		if len(l.Drives) > 10 {
+			return fmt.Errorf("page of %d drives, default pageSize is 10", len(l.Drives))
+		}
+		for _, d := range l.Drives {
+			names = append(names, d.Name)
+		}
+		return nil
+	})
+	if err != nil || len(names) != 12 {
+		t.Fatalf("paged %d drives: %v", len(names), err)
+	}
+	l, err := e.srv.Drives.List().Q("name = 'Team 07'").Do()
+	if err != nil || len(l.Drives) != 1 || l.Drives[0].Name != "Team 07" {
+		t.Fatalf("q by name: %v %+v", err, l)
+	}
+	_, err = e.srv.Drives.List().PageSize(101).Do()
+	apiErr(t, err, 400, "invalid")
+	_, err = e.srv.Drives.List().Q("trashed = false").Do()
+	apiErr(t, err, 400, "invalid")
+}
