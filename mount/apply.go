@@ -325,6 +325,10 @@ func (m *Mount) localMove(a action, e *cache.Entry, r *result) error {
 	if err != nil {
 		return err
 	}
+	if a.from == a.path {
+		// Already there (the rename was done before a crash): record it.
+		return m.repath(e, a.path, r)
+	}
 	if _, err := os.Lstat(to); err == nil {
 		return fmt.Errorf("%s is in the way: %w", a.path, fs.ErrExist)
 	}

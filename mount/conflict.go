@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -41,6 +42,13 @@ func conflictName(name string, t time.Time, host string) string {
 	}
 	return stem + tag + ext
 }
+
+var conflictRE = regexp.MustCompile(`\.conflict-\d{8}-\d{6}-`)
+
+// isConflictCopy reports whether name is a conflict copy's. A file
+// renamed to one is never taken for a user's rename (R2): after a crash
+// between the rename and the store update it must stay a new file.
+func isConflictCopy(name string) bool { return conflictRE.MatchString(name) }
 
 // conflict renames the local version at a.path to a conflict copy beside
 // it (C4, C8). The next round downloads Drive's version to the name and

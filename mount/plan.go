@@ -64,7 +64,7 @@ func (m *Mount) plan(lo layout, sc *scan) *planner {
 	// the same inode were moved locally.
 	byInode := map[uint64]string{}
 	for lp, l := range sc.files {
-		if _, ok := p.held[lp]; !ok && l.Inode != 0 {
+		if _, ok := p.held[lp]; !ok && l.Inode != 0 && !isConflictCopy(path.Base(lp)) {
 			byInode[l.Inode] = lp
 		}
 	}
@@ -177,7 +177,8 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 	} else if l := p.sc.files[e.Path]; l == nil || l.IsDir != e.IsDir {
 		s.L = lDeleted
 		if l == nil && e.Local.Inode != 0 {
-			if np, ok := byInode[e.Local.Inode]; ok && !p.claimed[np] && p.sc.files[np].IsDir == e.IsDir {
+			if np, ok := byInode[e.Local.Inode]; ok && !p.claimed[np] && p.sc.files[np].IsDir == e.IsDir &&
+				!p.movedAndEdited(e, np, s.R) {
 				s.L, to = lMoved, np
 				p.claimed[np] = true
 				delete(byInode, e.Local.Inode)
@@ -219,7 +220,7 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		if s.L == lMoved {
 			a.from = to
 		}
-		if p.claimed[want] && p.held[want] != e.ID {
+		if a.from != want && p.claimed[want] && p.held[want] != e.ID {
 			p.waits++
 			return
 		}
@@ -243,6 +244,18 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		}
 	}
 	p.add(a)
+}
+
+// movedAndEdited reports whether the file e, found moved to np, was also
+// edited there while Drive changed or dropped it: then it is not taken as
+// a move (which would download over the edit or trash it) but as a new
+// local file (C2) and a local delete (D4, D5), so both versions are kept.
+func (p *planner) movedAndEdited(e *cache.Entry, np string, r rside) bool {
+	if e.IsDir || (r != rEdited && r != rMovedEdited && r != rGone) {
+		return false
+	}
+	l := p.sc.files[np]
+	return e.LocalChanged(l.fi) && p.m.md5Of(np, l) != e.Local.MD5
 }
 
 // keepsRemote reports whether a folder deleted locally holds Drive items

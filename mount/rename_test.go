@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/drivesync/drivesync/drive/fakedrive"
 )
 
 func init() {
@@ -137,4 +140,61 @@ var renameRows = []syncRow{
 		h.wantLocal("e.txt", "e2 local edit")
 		h.wantRemote("e.txt", "e2 local edit") // D3: uploaded as a new file
 	}},
+}
+
+// TestCrashWindows replays the state a crash leaves between a local
+// rename and the store update recording it.
+func TestCrashWindows(t *testing.T) {
+	t.Parallel()
+	t.Run("local-move-done", func(t *testing.T) {
+		h := newHarness(t, fakedrive.Options{}, nil)
+		h.rput("f.txt", "c")
+		h.once()
+		h.rmove("f.txt", "g.txt")
+		h.localMove("f.txt", "g.txt") // done, then killed before recording it
+		sum := h.once()
+		h.wantLocal("g.txt", "c")
+		if sum.Downloaded != 0 || sum.Failed != 0 {
+			t.Fatalf("summary %s", sum)
+		}
+		if e, err := h.store.ByPath("g.txt"); err != nil || e.Name != "g.txt" {
+			t.Fatalf("entry %+v (%v)", e, err)
+		}
+	})
+	t.Run("conflict-copy-made", func(t *testing.T) {
+		h := newHarness(t, fakedrive.Options{}, nil)
+		h.rput("w.txt", "v1")
+		h.once()
+		h.rput("w.txt", "drive v2")
+		h.put("w.txt", "local v2")
+		copyName := conflictName("w.txt", time.Now(), "testhost")
+		h.localMove("w.txt", copyName) // renamed, then killed
+		h.once()
+		h.wantLocal("w.txt", "drive v2")
+		h.wantLocal(copyName, "local v2")
+		h.wantRemote(copyName, "local v2")
+		h.wantRemote("w.txt", "drive v2")
+	})
+}
+
+// TestMovedAndEdited: a file moved and edited locally while Drive edited
+// it keeps both versions.
+func TestMovedAndEdited(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, nil)
+	h.rput("f.txt", "v1")
+	h.once()
+	h.rput("f.txt", "drive v2")
+	h.localMove("f.txt", "g.txt")
+	p := filepath.Join(h.root, "g.txt")
+	if err := os.WriteFile(p, []byte("local v2, longer"), 0o644); err != nil { // same inode
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(p, old, old)
+	h.once()
+	h.wantLocal("f.txt", "drive v2")
+	h.wantLocal("g.txt", "local v2, longer")
+	h.wantRemote("f.txt", "drive v2")
+	h.wantRemote("g.txt", "local v2, longer")
 }
