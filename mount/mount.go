@@ -96,6 +96,9 @@ func New(cfg Config) (*Mount, error) {
 	if cfg.StateDir == "" {
 		return nil, errors.New("mount: StateDir is required")
 	}
+	if rel, err := filepath.Rel(cfg.Root, cfg.StateDir); err == nil && filepath.IsLocal(rel) || rel == "." {
+		return nil, fmt.Errorf("mount: state dir %q is inside the mount root %q; it would be mirrored", cfg.StateDir, cfg.Root)
+	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 10 * time.Second
 	}

@@ -212,7 +212,11 @@ func (m *Mount) skip(f drive.File, parent string) bool {
 		delete(m.st.skipped, f.ID)
 		return false
 	}
-	m.st.skipped[f.ID] = Skipped{Path: f.Name, DriveID: f.ID, Reason: reason}
+	where := f.Name
+	if pe, ok := m.st.byID[parent]; ok && placed(pe) {
+		where = pe.Path + "/" + f.Name
+	}
+	m.st.skipped[f.ID] = Skipped{Path: where, DriveID: f.ID, Reason: reason}
 	return true
 }
 

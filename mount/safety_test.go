@@ -165,3 +165,27 @@ func TestRefusedPageToken(t *testing.T) {
 		t.Fatalf("page token %q not renewed", tok)
 	}
 }
+
+// TestNewChecks: a Config that cannot work is refused with a message
+// naming what is wrong.
+func TestNewChecks(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, nil)
+	for name, tc := range map[string]struct {
+		tweak func(*Config)
+		want  string
+	}{
+		"relative root":     {func(c *Config) { c.Root = "rel" }, "absolute"},
+		"no remote":         {func(c *Config) { c.Remote = nil }, "Remote"},
+		"no remote root":    {func(c *Config) { c.RemoteRoot = "" }, "RemoteRoot"},
+		"no state dir":      {func(c *Config) { c.StateDir = "" }, "StateDir"},
+		"state inside root": {func(c *Config) { c.StateDir = filepath.Join(c.Root, "st") }, "inside the mount root"},
+		"state is root":     {func(c *Config) { c.StateDir = c.Root }, "inside the mount root"},
+	} {
+		cfg := h.cfg
+		tc.tweak(&cfg)
+		if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: New = %v, want an error about %q", name, err, tc.want)
+		}
+	}
+}
