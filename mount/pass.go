@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/drivesync/drivesync/cache"
@@ -240,8 +241,19 @@ func (m *Mount) filter(acts []action, noDelete bool, g *deleteGuard, failed map[
 		}
 	}
 	allowDeletes := !noDelete && g.allow(m, deletes)
+	// A folder deleted locally goes to Drive's trash whole: the files in
+	// it need no call of their own (they count as deletes above).
+	var trashedDirs []string
+	for _, a := range acts {
+		if a.verb == actRemoteTrash && a.dir {
+			trashedDirs = append(trashedDirs, a.path+"/")
+		}
+	}
 	for _, a := range acts {
 		if failed[a.path] >= 3 {
+			continue
+		}
+		if a.verb == actRemoteTrash && underAny(a.path, trashedDirs) {
 			continue
 		}
 		switch a.verb {
@@ -257,4 +269,15 @@ func (m *Mount) filter(acts []action, noDelete bool, g *deleteGuard, failed map[
 		out = append(out, a)
 	}
 	return out, held
+}
+
+// underAny reports whether p is below one of the prefixes (each ending
+// in "/").
+func underAny(p string, prefixes []string) bool {
+	for _, d := range prefixes {
+		if strings.HasPrefix(p, d) {
+			return true
+		}
+	}
+	return false
 }

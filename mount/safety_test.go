@@ -189,3 +189,28 @@ func TestNewChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalFolderDelete: a folder deleted locally is one trash call on
+// Drive, however many files it held.
+func TestLocalFolderDelete(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, func(c *Config) { c.AllowMassDelete = true })
+	for i := range 5 {
+		h.rput(fmt.Sprintf("dir/f%d.txt", i), "x")
+	}
+	h.rput("keep.txt", "k")
+	h.once()
+	dir, _ := h.remote("dir")
+	os.RemoveAll(filepath.Join(h.root, "dir"))
+	before := h.sv.Stats().Methods["files.update"]
+	h.once()
+	if n := h.sv.Stats().Methods["files.update"] - before; n != 1 {
+		t.Fatalf("%d metadata updates, want one trash of the folder", n)
+	}
+	if g, err := h.other.Get(context.Background(), dir.ID); err != nil || !g.Trashed {
+		t.Fatalf("folder %+v (%v) not in Drive's trash", g, err)
+	}
+	if n, _ := h.store.Len(); n != 1 {
+		t.Fatalf("%d entries left, want keep.txt only", n)
+	}
+}
