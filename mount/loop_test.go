@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -261,4 +262,25 @@ func TestRestartAppliesChanges(t *testing.T) {
 	if sum.Downloaded != 2 {
 		t.Fatalf("summary %s: want a.txt and n.txt downloaded, b moved", sum)
 	}
+}
+
+// TestRunRootVanishes: a mirror folder that disappears under a running
+// mount (an unmounted disk) deletes nothing on Drive.
+func TestRunRootVanishes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, nil)
+	h.rput("a.txt", "a")
+	h.rput("b.txt", "b")
+	startRun(t, h)
+	h.wantLocal("a.txt", "a")
+	os.RemoveAll(h.root)
+	os.MkdirAll(h.root, 0o755) // the empty mount point
+	h.put("x", "x")            // an event, so the watcher schedules a pass
+	eventually(t, "the error in status", func() bool { return strings.Contains(h.m.Status().LastError, "marker") })
+	if err := h.m.Flush(context.Background()); !errors.Is(err, ErrNoMarker) {
+		t.Fatalf("Flush = %v, want ErrNoMarker", err)
+	}
+	h.wantRemote("a.txt", "a")
+	h.wantRemote("b.txt", "b")
+	h.wantNoRemote("x")
 }

@@ -80,6 +80,13 @@ func (m *Mount) fullPass(ctx context.Context, waitSettle bool) Summary {
 // many items wait (local files still being written, paths not free yet).
 // force treats every local file as settled (Flush).
 func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, sum *Summary) int {
+	// Every pass, not only the first: a disk unmounted under a running
+	// mount must not read as "everything was deleted" (S1).
+	if err := m.checkRoot(false); err != nil {
+		sum.fail(err)
+		m.setError(err)
+		return 0
+	}
 	guard := deleteGuard{}
 	for _, e := range m.st.byID {
 		if !e.IsDir && synced(e) {
