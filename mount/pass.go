@@ -93,8 +93,7 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 			guard.files++ // gone ones included: the files there were
 		}
 	}
-	var prog Progress
-	prog.Phase = "syncing"
+	prog := Progress{Phase: m.Status().Phase}
 	failed := map[string]int{}
 	lastErr := map[string]error{}
 	defer func() {
