@@ -117,7 +117,13 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 				m.settle[p] = obs{size: sc.files[p].Size, mtime: sc.files[p].MTime, at: time.Time{}}
 			}
 		}
-		p := m.plan(m.st.layout(Options{CaseInsensitive: m.cfg.CaseInsensitive}), sc)
+		lo := m.st.layout(Options{CaseInsensitive: m.cfg.CaseInsensitive})
+		if err := m.place(lo); err != nil {
+			sum.fail(err)
+			m.setError(err)
+			return 0
+		}
+		p := m.plan(lo, sc)
 		waits = p.waits
 		acts, held := m.filter(p.acts, noDelete, &guard, failed)
 		if guard.blocked && guard.msg != "" {

@@ -214,3 +214,30 @@ func TestLocalFolderDelete(t *testing.T) {
 		t.Fatalf("%d entries left, want keep.txt only", n)
 	}
 }
+
+// failDownloads is a Remote whose downloads all fail.
+type failDownloads struct{ Remote }
+
+func (failDownloads) Download(context.Context, drive.File, string, drive.DownloadOptions) (drive.File, error) {
+	return drive.File{}, errors.New("injected download failure")
+}
+
+// TestPlacedBeforeDownload: Drive items not downloaded yet are in the
+// index at the path they will take, so glob and Fetch see them; a failed
+// download is reported and leaves no file.
+func TestPlacedBeforeDownload(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, nil)
+	f := h.rput("a/b.txt", "b")
+	h.cfg.Remote = failDownloads{h.c}
+	h.reopen()
+	sum, err := h.m.Once(context.Background())
+	if err == nil || sum.Failed != 1 || !strings.Contains(err.Error(), "injected") {
+		t.Fatalf("Once = %v (%s), want the download failure", err, sum)
+	}
+	e, err := h.store.ByPath("a/b.txt")
+	if err != nil || e.ID != f.ID || e.Synced() {
+		t.Fatalf("entry at a/b.txt: %+v (%v), want %s not synced", e, err, f.ID)
+	}
+	h.wantNoLocal("a/b.txt")
+}

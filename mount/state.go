@@ -166,3 +166,41 @@ func (st *state) liveParent(f drive.File) string {
 }
 
 var errNoRoot = errors.New("mount: the mirror root is not a folder")
+
+// place moves the entries of Drive items not downloaded yet to the local
+// path they will take, where no other entry holds it, so the index (and
+// glob over it) shows them where they belong before they arrive.
+func (m *Mount) place(lo layout) error {
+	st := m.st
+	var moves []cache.Entry
+	for id, want := range lo.want {
+		e := st.byID[id]
+		if synced(e) || e.Path == want {
+			continue
+		}
+		if other, ok := st.byPath[want]; ok && other != id {
+			continue
+		}
+		n := *e
+		n.Path = want
+		moves = append(moves, n)
+	}
+	if len(moves) == 0 {
+		return nil
+	}
+	err := m.cfg.Store.Update(func(tx *cache.Tx) error {
+		for _, n := range moves {
+			if err := tx.Put(n); err != nil {
+				return fmt.Errorf("entry %s at %s: %w", n.ID, n.Path, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mount: place new items: %w", err)
+	}
+	for _, n := range moves {
+		st.set(n)
+	}
+	return nil
+}
