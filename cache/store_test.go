@@ -213,3 +213,11 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Errorf("Open of a schema 2 store = %v, want a schema error", err)
 	}
 }
+
+func TestStoreVerifiedMissingFile(t *testing.T) {
+	s := open(t, Options{})
+	ok, err := s.Verified("gone.txt", nil)
+	if ok || err != nil {
+		t.Fatalf("Verified of a missing file = %v, %v; want false, nil", ok, err)
+	}
+}

@@ -8,8 +8,12 @@ import (
 // Verified reports whether the local file at path, described by fi (from
 // os.Lstat of it), is still the content verified against Drive when it
 // was written (see Entry.Verified): a restarted mirror need not download
-// it again. A path the store does not know is not verified.
+// it again. A path the store does not know is not verified, and neither is
+// a missing file (fi == nil).
 func (s *Store) Verified(path string, fi fs.FileInfo) (bool, error) {
+	if fi == nil {
+		return false, nil
+	}
 	e, err := s.ByPath(path)
 	if isNotFound(err) {
 		return false, nil
