@@ -407,3 +407,26 @@ func TestManyDownloadsUnderRateLimit(t *testing.T) {
 		t.Fatalf("the server never refused a request (%+v); the test does not exercise the pacer", e.c.Stats())
 	}
 }
+
+// TestDownloadLongName: a 255-byte destination name still gets a temp file
+// (its name must stay within the file system's limit too).
+func TestDownloadLongName(t *testing.T) {
+	e := newEnv(t, fakedrive.Options{}, drive.Options{})
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	if err := os.WriteFile(src, []byte("long"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := e.c.Create(ctx, "root", "x", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, strings.Repeat("é", 127)+"x") // 255 bytes
+	if _, err := e.c.Download(ctx, f, dst, drive.DownloadOptions{}); err != nil {
+		t.Fatalf("download to a 255-byte name: %v", err)
+	}
+	if b, err := os.ReadFile(dst); err != nil || string(b) != "long" {
+		t.Fatalf("content %q, %v", b, err)
+	}
+}

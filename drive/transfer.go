@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+	"unicode/utf8"
 )
 
 // errStalled is a transfer that moved no bytes for Options.StallTimeout.
@@ -75,8 +76,19 @@ func copyAt(f *os.File, off int64, r io.Reader, h hash.Hash, g *stallGuard) (int
 
 // tempBeside creates the temp file a download is written to: hidden, in
 // dst's directory, so the final rename stays on one file system.
+// The name keeps a recognisable prefix of dst's but stays within the
+// 255-byte limit of common file systems whatever dst's length.
 func tempBeside(dst string) (*os.File, error) {
-	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".drivesync-*.part")
+	base := filepath.Base(dst)
+	const room = 255 - len("..drivesync-.part") - 20 // CreateTemp's random part is at most 20 digits
+	if len(base) > room {
+		cut := room
+		for cut > 0 && !utf8.RuneStart(base[cut]) {
+			cut--
+		}
+		base = base[:cut]
+	}
+	f, err := os.CreateTemp(filepath.Dir(dst), "."+base+".drivesync-*.part")
 	if err != nil {
 		return nil, localError{err}
 	}
