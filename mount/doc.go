@@ -1,16 +1,44 @@
-// Package mount keeps a local folder and a Drive folder in sync.
+// Package mount keeps a local folder and a Drive folder in sync: what
+// Colab's drive.mount gives a notebook, as a real local folder.
 //
-// Its first file, names.go, is the name mapping: Drive allows names a local
-// filesystem does not ("a/b", "..", NUL, 300-byte names, many siblings with
-// one name, names differing only in case). LocalName and DriveName map a
-// single name reversibly (an escape scheme modelled on rclone's
-// lib/encoder, hand-written because importing rclone for one function would
-// pull in its whole config stack); Dedupe gives each child of a folder a
-// distinct local name, stable across runs; SafeJoin refuses any local path
-// that would leave the mount root. DetectCaseInsensitive probes the local
-// filesystem for Options.CaseInsensitive.
+// One Mount (New, then Run) owns one local root and one Drive folder. Its
+// contract, case by case, is docs/sync-semantics.md; every row there has a
+// TestSync/<row> here.
 //
-// SafeJoin checks existing components through os.Root (Go 1.24+), whose
-// lookups cannot be redirected outside the root by symbolic links, instead
-// of Lstat on joined strings, which a concurrent rename could race.
+// # Shape
+//
+// One goroutine owns all sync state, as in Syncthing: its select loop takes
+// the changes-feed poll, debounced watcher events, the periodic rescan,
+// flush requests and transfer completions. fsnotify events only mark paths
+// dirty; the loop scans those paths after the debounce, and a file is
+// uploaded only once its size and mtime have been still for Config.Settle,
+// so a checkpoint still being written goes up once, complete.
+//
+// A pass runs rounds of plan, act, rescan until nothing is left to do:
+//
+//   - decide.go: the decision table, a pure function of (base, remote side,
+//     local side) to an action; one row per sync-semantics row.
+//   - plan.go: the store, the remote layout and the local scan turned into
+//     actions for one round.
+//   - apply.go, transfer.go: local renames in order, then transfers on a
+//     bounded worker pool reporting back to the loop, then deletes.
+//   - remote.go: the changes feed; the page token is committed in the same
+//     store transaction as the entries it produced.
+//   - conflict.go, trash.go, safety.go: conflict copies, the local trash
+//     (kept Config.TrashKeep), the marker file and the mass-delete guard.
+//
+// State lives in package cache (one bbolt file per mount); Drive is reached
+// only through the Remote interface declared here, which *drive.Client
+// satisfies.
+//
+// # Names
+//
+// names.go maps a single name reversibly: Drive allows names a local
+// filesystem does not ("a/b", "..", NUL, 300-byte names). The escape scheme
+// is modelled on rclone's lib/encoder, hand-written because importing
+// rclone for one function would pull in its whole config stack. dedupe.go
+// gives each child of a folder a distinct local name, stable across runs;
+// safejoin.go refuses any local path that would leave the mount root,
+// checking existing components through os.Root (Go 1.24+), whose lookups
+// cannot be redirected outside the root by symbolic links.
 package mount
