@@ -25,6 +25,14 @@ type Entry struct {
 	ModTime time.Time
 	Version int64
 
+	// What the item is on Drive, so a restart knows without asking:
+	// MimeType is Drive's MIME type ("" in entries written before it was
+	// kept: a plain file or, with IsDir, a folder). For a shortcut,
+	// TargetID and TargetMime name the item it points to.
+	MimeType   string
+	TargetID   string
+	TargetMime string
+
 	Remote RemoteBase // Drive's side at the last sync
 	Local  LocalBase  // the local side at the last sync
 }
@@ -122,17 +130,21 @@ func (e Entry) validate() error {
 // record is Entry on disk: JSON with short names, zero fields left out.
 // See doc.go for why JSON.
 type record struct {
-	ID       string      `json:"id"`
-	Path     string      `json:"p"`
-	ParentID string      `json:"pa,omitempty"`
-	Name     string      `json:"n,omitempty"`
-	IsDir    bool        `json:"d,omitempty"`
-	MD5      string      `json:"m,omitempty"`
-	Size     int64       `json:"s,omitempty"`
-	ModTime  time.Time   `json:"t,omitzero"`
-	Version  int64       `json:"v,omitempty"`
-	Remote   remoteBaseR `json:"r,omitzero"`
-	Local    localBaseR  `json:"l,omitzero"`
+	ID       string    `json:"id"`
+	Path     string    `json:"p"`
+	ParentID string    `json:"pa,omitempty"`
+	Name     string    `json:"n,omitempty"`
+	IsDir    bool      `json:"d,omitempty"`
+	MD5      string    `json:"m,omitempty"`
+	Size     int64     `json:"s,omitempty"`
+	ModTime  time.Time `json:"t,omitzero"`
+	Version  int64     `json:"v,omitempty"`
+	// Added later: optional, so entries written before them decode.
+	MimeType   string      `json:"mt,omitempty"`
+	TargetID   string      `json:"tg,omitempty"`
+	TargetMime string      `json:"tm,omitempty"`
+	Remote     remoteBaseR `json:"r,omitzero"`
+	Local      localBaseR  `json:"l,omitzero"`
 }
 
 type remoteBaseR struct {
@@ -153,6 +165,7 @@ func encodeEntry(e Entry) ([]byte, error) {
 	return json.Marshal(record{
 		ID: e.ID, Path: e.Path, ParentID: e.ParentID, Name: e.Name, IsDir: e.IsDir,
 		MD5: e.MD5, Size: e.Size, ModTime: e.ModTime, Version: e.Version,
+		MimeType: e.MimeType, TargetID: e.TargetID, TargetMime: e.TargetMime,
 		Remote: remoteBaseR(e.Remote), Local: localBaseR(e.Local),
 	})
 }
@@ -167,6 +180,7 @@ func decodeEntry(data []byte) (Entry, error) {
 	e := Entry{
 		ID: r.ID, Path: r.Path, ParentID: r.ParentID, Name: r.Name, IsDir: r.IsDir,
 		MD5: r.MD5, Size: r.Size, ModTime: r.ModTime, Version: r.Version,
+		MimeType: r.MimeType, TargetID: r.TargetID, TargetMime: r.TargetMime,
 		Remote: RemoteBase(r.Remote), Local: LocalBase(r.Local),
 	}
 	if err := e.validate(); err != nil {

@@ -105,6 +105,43 @@ func TestEntryRoundTrip(t *testing.T) {
 	}
 }
 
+// TestEntryKinds checks that what an entry is on Drive (MIME type,
+// shortcut target) survives the store, and that entries written before
+// those fields existed still decode, as plain items.
+func TestEntryKinds(t *testing.T) {
+	doc := file("doc", "notes.docx", 1)
+	doc.MD5, doc.Remote.MD5, doc.Local.MD5 = "", "", ""
+	doc.MimeType = "application/vnd.google-apps.document"
+	sc := file("sc", "link.bin", 2)
+	sc.MimeType, sc.TargetID, sc.TargetMime = "application/vnd.google-apps.shortcut", "target", "application/octet-stream"
+	s := open(t, Options{})
+	for _, e := range []Entry{doc, sc} {
+		if err := s.Put(e); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ByID(e.ID)
+		if err != nil || !sameEntry(got, e) {
+			t.Errorf("stored %+v, read back %+v, %v", e, got, err)
+		}
+	}
+	tests := []struct {
+		name, data string
+		want       Entry
+	}{
+		{"before kinds", `{"id":"old","p":"a/b","pa":"p","n":"b","v":3}`, Entry{ID: "old", Path: "a/b", ParentID: "p", Name: "b", Version: 3}},
+		{"folder before kinds", `{"id":"d","p":"a","d":true}`, Entry{ID: "d", Path: "a", IsDir: true}},
+		{"shortcut", `{"id":"s","p":"l","mt":"m","tg":"t","tm":"tm"}`, Entry{ID: "s", Path: "l", MimeType: "m", TargetID: "t", TargetMime: "tm"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := decodeEntry([]byte(tt.data))
+			if err != nil || !sameEntry(got, tt.want) {
+				t.Errorf("decode %s = %+v, %v; want %+v", tt.data, got, err, tt.want)
+			}
+		})
+	}
+}
+
 func FuzzEntryDecode(f *testing.F) {
 	for _, e := range []Entry{file("a", "x/y", 1), dir("d", "."), {ID: "min", Path: "m"}} {
 		data, _ := encodeEntry(e)
@@ -114,6 +151,7 @@ func FuzzEntryDecode(f *testing.F) {
 	f.Add([]byte(`{"id":"x","p":"a","s":-1}`))
 	f.Add([]byte(`{"id":"x","p":"a","t":"not a time"}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(`{"id":"s","p":"l","mt":"application/vnd.google-apps.shortcut","tg":"t","tm":"x"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, err := decodeEntry(data)
 		if err != nil {
