@@ -21,7 +21,7 @@ import (
 	"github.com/drivesync/drivesync/drive/fakedrive"
 )
 
-var killTrials = flag.Int("kill-trials", 3, "SIGKILL trials in TestSync/S4 (the issue's bar is 20)")
+var killTrials = flag.Int("kill-trials", 20, "SIGKILL trials in TestSync/S4 (the issue's bar: at least 20 in the suite)")
 
 // The child side of the SIGKILL trials: the test binary re-executed with
 // childEnv set runs one mount pass against the parent's emulator.
