@@ -132,18 +132,26 @@ func (m *Mount) download(ctx context.Context, a action, e *cache.Entry, r *resul
 			return errRetry
 		}
 	}
-	// Natives and shortcuts are not mirrored (see Mount.skip), so any
-	// MIME type of a plain file will do; without one Download would ask
-	// Drive for the metadata it already has.
-	f := drive.File{ID: e.ID, Name: e.Name, MimeType: "application/octet-stream", MD5: e.MD5, Size: e.Size, ModTime: e.ModTime, Version: e.Version, Parents: []string{e.ParentID}}
+	// A shortcut's content is its target's; a Google Docs file's is an
+	// export (N7, N8).
+	f := exportFile(e)
+	export := exported(e)
 	// Download writes its temp file beside the name it is given, which for
 	// a 255-byte local name would be too long: it is given a short hidden
 	// name in the same folder, renamed into place once verified.
 	staged := filepath.Join(filepath.Dir(dst), stagedPrefix+e.ID)
-	got, err := m.cfg.Remote.Download(ctx, f, staged, drive.DownloadOptions{})
+	got, err := m.cfg.Remote.Download(ctx, f, staged, drive.DownloadOptions{Export: export})
 	if err != nil {
 		os.Remove(staged)
 		return err
+	}
+	if export {
+		// Drive's content is the Google Docs file, not this export: the
+		// local copy is read-only, and never uploaded (N7).
+		if err := os.Chmod(staged, 0o444); err != nil {
+			os.Remove(staged)
+			return err
+		}
 	}
 	if err := os.Rename(staged, dst); err != nil {
 		os.Remove(staged)
@@ -153,9 +161,20 @@ func (m *Mount) download(ctx context.Context, a action, e *cache.Entry, r *resul
 	if err != nil {
 		return err
 	}
+	if export {
+		// An export has no md5 and its size is not Drive's: the base is
+		// Drive's version and time, the local side the file as written.
+		got.MD5, got.Size = "", e.Size
+	}
 	e.MD5, e.Size, e.ModTime, e.Version = got.MD5, got.Size, got.ModTime, got.Version
 	e.Remote = cache.RemoteBase{MD5: got.MD5, Size: got.Size, ModTime: got.ModTime, Version: got.Version}
-	e.Local = cache.LocalBaseOf(fi, got.MD5)
+	sum := got.MD5
+	if export {
+		if sum, err = fileMD5(dst); err != nil {
+			return err
+		}
+	}
+	e.Local = cache.LocalBaseOf(fi, sum)
 	e.Path = a.path
 	r.bytes = got.Size
 	if a.verb == actDownloadMove {
@@ -164,7 +183,10 @@ func (m *Mount) download(ctx context.Context, a action, e *cache.Entry, r *resul
 		if err != nil {
 			return m.put(*e, r) // the move is retried as R2 next time
 		}
-		e.Name, e.ParentID, e.Version, e.Remote.Version = moved.Name, a.parentID, moved.Version, moved.Version
+		e.Name, e.ParentID = moved.Name, a.parentID
+		if e.TargetID == "" {
+			e.Version, e.Remote.Version = moved.Version, moved.Version
+		}
 	}
 	return m.put(*e, r)
 }
@@ -251,7 +273,9 @@ func (m *Mount) update(ctx context.Context, a action, e *cache.Entry, r *result)
 		return err
 	}
 	wctx, stop := watchSource(ctx, src, before)
-	f, err := m.cfg.Remote.Update(wctx, e.ID, src)
+	// A file shortcut's edit is a new revision of its target: the same
+	// Drive file (N8). Exports never get here (see planner.entry).
+	f, err := m.cfg.Remote.Update(wctx, driveID(e), src)
 	if stop() {
 		return errRetry
 	}
@@ -346,8 +370,11 @@ func (m *Mount) remoteMove(ctx context.Context, a action, e *cache.Entry, r *res
 	if err != nil {
 		return err
 	}
-	e.Name, e.ParentID, e.Version = f.Name, a.parentID, f.Version
-	e.Remote.Version = f.Version
+	e.Name, e.ParentID = f.Name, a.parentID
+	if e.TargetID == "" {
+		// A shortcut's own version says nothing of its content's.
+		e.Version, e.Remote.Version = f.Version, f.Version
+	}
 	return m.repath(e, a.path, r)
 }
 

@@ -74,6 +74,10 @@ func (m *Mount) conflict(a action, e *cache.Entry, r *result) error {
 			if err := os.Rename(src, dst); err != nil {
 				return err
 			}
+			if exported(e) {
+				// The user's copy of an export is theirs to edit (N7).
+				os.Chmod(dst, 0o644)
+			}
 			break
 		}
 		if i > 100 {

@@ -187,19 +187,4 @@ var nameRows = []syncRow{
 			t.Fatalf("wrote outside the root: %v", ents)
 		}
 	}},
-	{row: "N7", run: func(t *testing.T, h *harness) {
-		doc, err := h.api().Files.Create(&gdrive.File{Name: "notes", MimeType: drive.DocumentMime, Parents: []string{h.rootID}}).Do()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.rput("plain.txt", "p")
-		h.once()
-		if got := h.localNames("."); len(got) != 1 || got[0] != "plain.txt" {
-			t.Fatalf("local names %q", got)
-		}
-		sk := h.m.Status().Skipped
-		if len(sk) != 1 || sk[0].DriveID != doc.Id || !strings.Contains(sk[0].Reason, "export-docs") {
-			t.Fatalf("status skipped %+v", sk)
-		}
-	}},
 }

@@ -157,7 +157,9 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 	case !live:
 		s.R = rGone
 	default:
-		edited := !e.IsDir && (e.MD5 != e.Remote.MD5 || (e.MD5 == "" && e.Version != e.Remote.Version))
+		// Exports have no md5: Drive's version and modifiedTime say (N7).
+		edited := !e.IsDir && (e.MD5 != e.Remote.MD5 ||
+			(e.MD5 == "" && (e.Version != e.Remote.Version || !e.ModTime.Equal(e.Remote.ModTime))))
 		moved := want != e.Path
 		switch {
 		case edited && moved:
@@ -193,7 +195,11 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		sum := p.m.md5Of(e.Path, l)
 		if sum == e.Local.MD5 {
 			// Only touched: remember the new stat.
-			p.add(action{verb: actAdopt, id: e.ID, path: e.Path, md5: e.MD5, row: "touch"})
+			touched := e.MD5
+			if exported(e) {
+				touched = e.Local.MD5 // an export's content is not Drive's md5
+			}
+			p.add(action{verb: actAdopt, id: e.ID, path: e.Path, md5: touched, row: "touch"})
 			if s.R == rSame {
 				return
 			}
@@ -214,6 +220,10 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 	}
 	v := decide(s)
 	a := action{verb: v, id: e.ID, path: e.Path, dir: e.IsDir, size: e.Size, md5: e.MD5, row: rowOf(s, v)}
+	if exported(e) {
+		a = p.exportAction(e, s, a)
+		v = a.verb
+	}
 	switch v {
 	case actLocalMove:
 		a.from, a.path = e.Path, want
@@ -244,6 +254,27 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		}
 	}
 	p.add(a)
+}
+
+// exportAction adjusts the decision for an exported Google Docs file
+// (N7): Drive's content is the native file, so the local export is never
+// uploaded. A local edit is kept as a conflict copy (uploaded as a file
+// of its own, like any new local file) and the export is made again; a
+// local delete does not trash the Google Docs file, it is exported again.
+func (p *planner) exportAction(e *cache.Entry, s situation, a action) action {
+	switch {
+	case s.L == lEdited && (s.R == rSame || s.R == rEdited):
+		// (Moved on Drive: moved locally first, then this.)
+		a.verb, a.row = actConflict, "N7"
+		if !s.Settled {
+			a.verb = actWait
+		}
+	case s.L == lDeleted && a.verb == actRemoteTrash:
+		p.m.log.Warn("exported Google Docs file deleted locally: exported again; the Google Docs file is not trashed",
+			"path", e.Path, "drive_id", e.ID)
+		a.verb, a.row = actDownload, "N7"
+	}
+	return a
 }
 
 // movedAndEdited reports whether the file e, found moved to np, was also
@@ -354,7 +385,8 @@ func (p *planner) parentOf(lp string) (string, bool) {
 	if !e.IsDir || p.lo.want[id] != e.Path {
 		return "", false
 	}
-	return id, true
+	// Below a folder shortcut, items go into its target (N8).
+	return driveID(e), true
 }
 
 // driveName is the Drive name for an item moved locally to lp: its
@@ -363,6 +395,10 @@ func (p *planner) parentOf(lp string) (string, bool) {
 func (p *planner) driveName(e *cache.Entry, lp string) string {
 	if path.Base(lp) == path.Base(e.Path) {
 		return e.Name
+	}
+	if ext := exportExt(e); ext != "" {
+		// The export's extension is not part of the Google Docs name.
+		return DriveName(strings.TrimSuffix(path.Base(lp), ext))
 	}
 	return DriveName(path.Base(lp))
 }

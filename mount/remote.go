@@ -64,6 +64,20 @@ func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
 		}
 		pending = append(pending, ch)
 	}
+	// File shortcuts mirror their target's content: a changed shortcut
+	// needs its target's metadata (from this batch if there, else Drive).
+	inBatch := map[string]drive.File{}
+	var changedFiles []drive.File
+	for _, ch := range pending {
+		if !ch.Removed {
+			inBatch[ch.FileID] = ch.File
+			changedFiles = append(changedFiles, ch.File)
+		}
+	}
+	tgts, err := m.targets(ctx, changedFiles, inBatch)
+	if err != nil {
+		return remoteResult{}, err
+	}
 	// Changes come in no useful order: a file may precede the new folder
 	// holding it. Apply what can be placed until nothing moves.
 	var newDirs []string
@@ -88,7 +102,7 @@ func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
 				rest = append(rest, ch)
 				continue
 			}
-			if m.skip(f, parent) {
+			if m.skip(f, parent, tgts) {
 				if known {
 					n := *e
 					n.ParentID = goneParent
@@ -99,8 +113,11 @@ func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
 				continue
 			}
 			n := st.absorb(f, parent)
-			if !known && n.IsDir {
-				newDirs = append(newDirs, n.ID)
+			if t, ok := tgts[f.ShortcutTarget]; ok && f.IsShortcut() {
+				n = withTarget(n, t)
+			}
+			if (!known || e.TargetID != n.TargetID) && n.IsDir {
+				newDirs = append(newDirs, driveID(&n))
 			}
 			st.set(n)
 			dirty[n.ID] = n
@@ -118,14 +135,37 @@ func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
 			dirty[n.ID] = n
 		}
 	}
+	// The feed reports a shortcut's target, not the shortcut: every file
+	// shortcut pointing to a changed file takes its new content (N8).
+	for _, ch := range cs.Changes {
+		for sid := range st.targets[ch.FileID] {
+			e := st.byID[sid]
+			if e.IsDir || e.ParentID == goneParent {
+				continue
+			}
+			n := *e
+			if ch.Removed || ch.File.Trashed {
+				n.ParentID = goneParent // D1: its local copy goes to the local trash
+			} else {
+				n = withTarget(n, ch.File)
+			}
+			if n != *e {
+				st.set(n)
+				dirty[n.ID] = n
+			}
+		}
+	}
 	// A folder new to the mirror may have been moved in with its
-	// contents, which the feed does not list: list it.
+	// contents, which the feed does not list: list it (for a folder
+	// shortcut, its target).
 	for _, id := range newDirs {
-		tree, err := m.cfg.Remote.ListTree(ctx, id, drive.ListOptions{})
+		tree, err := m.cfg.Remote.ListTree(ctx, id, drive.ListOptions{FollowShortcuts: true})
 		if err != nil {
 			return remoteResult{}, fmt.Errorf("mount: list new folder %s: %w", id, err)
 		}
-		m.absorbTree(tree, dirty)
+		if _, err := m.absorbTree(ctx, tree, dirty); err != nil {
+			return remoteResult{}, err
+		}
 	}
 	if err := m.commitRemote(dirty, cs.NewStartToken); err != nil {
 		return remoteResult{}, err
@@ -147,12 +187,15 @@ func (m *Mount) fullListing(ctx context.Context) (remoteResult, error) {
 	if err != nil {
 		return remoteResult{}, fmt.Errorf("mount: start page token: %w", err)
 	}
-	tree, err := m.cfg.Remote.ListTree(ctx, st.rootID, drive.ListOptions{})
+	tree, err := m.cfg.Remote.ListTree(ctx, st.rootID, drive.ListOptions{FollowShortcuts: true})
 	if err != nil {
 		return remoteResult{}, fmt.Errorf("mount: list %s: %w", m.cfg.RemoteRoot, err)
 	}
 	dirty := map[string]cache.Entry{}
-	seen := m.absorbTree(tree, dirty)
+	seen, err := m.absorbTree(ctx, tree, dirty)
+	if err != nil {
+		return remoteResult{}, err
+	}
 	res := remoteResult{noDelete: tree.Incomplete || len(tree.Files) == 0}
 	if !res.noDelete {
 		for id, e := range st.byID {
@@ -172,20 +215,32 @@ func (m *Mount) fullListing(ctx context.Context) (remoteResult, error) {
 }
 
 // absorbTree records every item of a listing, folders before their
-// contents, and returns the IDs seen.
-func (m *Mount) absorbTree(tree *drive.Tree, dirty map[string]cache.Entry) map[string]bool {
+// contents (the trees of folder shortcuts included: Walk enters them and
+// stops at loops), and returns the IDs seen.
+func (m *Mount) absorbTree(ctx context.Context, tree *drive.Tree, dirty map[string]cache.Entry) (map[string]bool, error) {
 	st := m.st
+	known := make(map[string]drive.File, len(tree.Files))
+	for _, f := range tree.Files {
+		known[f.ID] = f
+	}
+	tgts, err := m.targets(ctx, tree.Files, known)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	tree.Walk(func(_ string, f drive.File) error {
 		parent := st.liveParent(f)
 		if parent == goneParent {
 			return nil
 		}
-		if m.skip(f, parent) {
+		if m.skip(f, parent, tgts) {
 			return nil
 		}
 		seen[f.ID] = true
 		n := st.absorb(f, parent)
+		if t, ok := tgts[f.ShortcutTarget]; ok && f.IsShortcut() {
+			n = withTarget(n, t)
+		}
 		if old, ok := st.byID[f.ID]; ok && *old == n {
 			return nil
 		}
@@ -193,20 +248,16 @@ func (m *Mount) absorbTree(tree *drive.Tree, dirty map[string]cache.Entry) map[s
 		dirty[n.ID] = n
 		return nil
 	})
-	return seen
+	return seen, nil
 }
 
 // skip reports (and records for Status) whether f is left out of the
-// mirror: Google Docs without ExportDocs, folder shortcuts.
-func (m *Mount) skip(f drive.File, parent string) bool {
-	reason := ""
-	switch {
-	case f.IsNative() && !m.cfg.ExportDocs:
-		reason = "Google Docs file: skipped (use --export-docs)"
-	case f.IsNative():
-		reason = "Google Docs file: export is not implemented by the mirror yet"
-	case f.IsShortcut():
-		reason = "shortcut: following shortcuts is not implemented by the mirror yet"
+// mirror: Google Docs without ExportDocs or with no export format, and
+// file shortcuts whose target is gone (tgts holds the live targets).
+func (m *Mount) skip(f drive.File, parent string, tgts map[string]drive.File) bool {
+	reason := m.skipReason(f)
+	if _, ok := tgts[f.ShortcutTarget]; reason == "" && f.IsShortcut() && f.ShortcutTargetMime != drive.FolderMime && !ok {
+		reason = "shortcut target trashed, deleted or not visible"
 	}
 	if reason == "" {
 		delete(m.st.skipped, f.ID)

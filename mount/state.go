@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/drivesync/drivesync/cache"
 	"github.com/drivesync/drivesync/drive"
@@ -28,10 +29,16 @@ type state struct {
 	byID    map[string]*cache.Entry // every entry
 	byPath  map[string]string       // path -> ID
 	skipped map[string]Skipped      // Drive ID -> why it is not mirrored
+	// targets: Drive ID -> the shortcut entries pointing to it (N8).
+	targets map[string]map[string]bool
+	// cut: the IDs layout put in skipped (shortcut loops), recomputed by
+	// every layout.
+	cut map[string]bool
 }
 
 func newState(rootID string) *state {
-	return &state{rootID: rootID, byID: map[string]*cache.Entry{}, byPath: map[string]string{}, skipped: map[string]Skipped{}}
+	return &state{rootID: rootID, byID: map[string]*cache.Entry{}, byPath: map[string]string{}, skipped: map[string]Skipped{},
+		targets: map[string]map[string]bool{}, cut: map[string]bool{}}
 }
 
 // load reads every entry of the store.
@@ -48,12 +55,30 @@ func loadState(s *cache.Store, rootID string) (*state, error) {
 }
 
 func (st *state) set(e cache.Entry) {
-	if old, ok := st.byID[e.ID]; ok && st.byPath[old.Path] == e.ID {
-		delete(st.byPath, old.Path)
+	if old, ok := st.byID[e.ID]; ok {
+		if st.byPath[old.Path] == e.ID {
+			delete(st.byPath, old.Path)
+		}
+		st.untarget(old)
 	}
 	c := e
 	st.byID[e.ID] = &c
 	st.byPath[e.Path] = e.ID
+	if c.TargetID != "" {
+		if st.targets[c.TargetID] == nil {
+			st.targets[c.TargetID] = map[string]bool{}
+		}
+		st.targets[c.TargetID][c.ID] = true
+	}
+}
+
+func (st *state) untarget(e *cache.Entry) {
+	if e.TargetID != "" {
+		delete(st.targets[e.TargetID], e.ID)
+		if len(st.targets[e.TargetID]) == 0 {
+			delete(st.targets, e.TargetID)
+		}
+	}
 }
 
 func (st *state) del(id string) {
@@ -61,6 +86,7 @@ func (st *state) del(id string) {
 		if st.byPath[old.Path] == id {
 			delete(st.byPath, old.Path)
 		}
+		st.untarget(old)
 		delete(st.byID, id)
 	}
 }
@@ -79,10 +105,23 @@ type layout struct {
 // down. Items whose parent is not in the mirror are gone.
 func (st *state) layout(opts Options) layout {
 	lo := layout{want: map[string]string{}, gone: map[string]bool{}}
+	for id := range st.cut {
+		delete(st.skipped, id)
+	}
+	clear(st.cut)
 	kids := map[string][]*cache.Entry{}
 	for _, e := range st.byID {
 		if e.ParentID != goneParent {
 			kids[e.ParentID] = append(kids[e.ParentID], e)
+		}
+	}
+	// Folders entered so far (a folder shortcut enters its target): a
+	// folder is mirrored at one path only, so a shortcut to a folder
+	// already mirrored, an enclosing one above all (a loop), is cut (N8).
+	entered := map[string]string{st.rootID: "."}
+	for _, e := range st.byID {
+		if e.IsDir && !folderShortcut(e) && e.ParentID != goneParent {
+			entered[e.ID] = e.Path
 		}
 	}
 	var walk func(dirID, dirPath string)
@@ -92,7 +131,7 @@ func (st *state) layout(opts Options) layout {
 		sibs := make([]Sibling, 0, len(es))
 		prev := map[string]string{}
 		for _, e := range es {
-			sibs = append(sibs, Sibling{ID: e.ID, Name: e.Name, IsDir: e.IsDir})
+			sibs = append(sibs, Sibling{ID: e.ID, Name: dedupeName(e), IsDir: e.IsDir})
 			if placed(e) && path.Dir(e.Path) == dirPath {
 				prev[e.ID] = path.Base(e.Path)
 			}
@@ -108,6 +147,21 @@ func (st *state) layout(opts Options) layout {
 			p := path.Join(dirPath, names[e.ID])
 			if dirPath == "." && (names[e.ID] == Marker || names[e.ID] == pendingDir) {
 				st.skipped[e.ID] = Skipped{Path: p, DriveID: e.ID, Reason: "name reserved for drivesync's own use"}
+				continue
+			}
+			if folderShortcut(e) {
+				if at, ok := entered[e.TargetID]; ok {
+					reason := "shortcut to a folder already mirrored at " + at + ": cut"
+					if at == "." || strings.HasPrefix(dirPath+"/", at+"/") {
+						reason = "shortcut loop: its target folder encloses it (" + at + "): cut"
+					}
+					st.skipped[e.ID] = Skipped{Path: p, DriveID: e.ID, Reason: reason}
+					st.cut[e.ID] = true
+					continue
+				}
+				entered[e.TargetID] = p
+				lo.want[e.ID] = p
+				walk(e.TargetID, p)
 				continue
 			}
 			lo.want[e.ID] = p
@@ -138,12 +192,18 @@ func (st *state) absorb(f drive.File, parentID string) cache.Entry {
 	} else {
 		n = cache.Entry{ID: f.ID, Path: pendingDir + "/" + f.ID}
 	}
-	n.Name, n.ParentID, n.IsDir = f.Name, parentID, f.IsFolder()
+	n.Name, n.ParentID = f.Name, parentID
+	n.IsDir = f.IsFolder() || f.IsShortcut() && f.ShortcutTargetMime == drive.FolderMime
+	n.MimeType, n.TargetID, n.TargetMime = f.MimeType, f.ShortcutTarget, f.ShortcutTargetMime
 	n.MD5, n.Size, n.ModTime, n.Version = f.MD5, f.Size, f.ModTime, f.Version
-	if f.IsShortcut() {
-		// A file shortcut mirrors its target's content; Drive keeps no md5
-		// for the shortcut, so Version says when it changed.
-		n.MD5 = ""
+	if f.IsShortcut() && !n.IsDir {
+		// A file shortcut mirrors its target's content: the caller sets
+		// the target's metadata (withTarget); the shortcut's own says
+		// nothing of it.
+		n.MD5, n.Size, n.ModTime, n.Version = "", 0, time.Time{}, 0
+		if old, ok := st.byID[f.ID]; ok && old.TargetID == f.ShortcutTarget {
+			n.MD5, n.Size, n.ModTime, n.Version = old.MD5, old.Size, old.ModTime, old.Version
+		}
 	}
 	return n
 }
@@ -158,8 +218,14 @@ func (st *state) liveParent(f drive.File) string {
 		if p == st.rootID {
 			return p
 		}
-		if e, ok := st.byID[p]; ok && e.IsDir && e.ParentID != goneParent {
+		if e, ok := st.byID[p]; ok && e.IsDir && !folderShortcut(e) && e.ParentID != goneParent {
 			return p
+		}
+		// A folder a live folder shortcut points to (N8).
+		for sid := range st.targets[p] {
+			if e := st.byID[sid]; folderShortcut(e) && e.ParentID != goneParent {
+				return p
+			}
 		}
 	}
 	return goneParent
