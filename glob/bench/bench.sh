@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# End-to-end glob bench (issue 6): `drivesync glob PATTERN --dir MOUNT --no-fetch`
+# against Python's glob.glob(PATTERN, root_dir=MOUNT, recursive=True) over the
+# same mirrored tree of N entries (files + folders).
+#
+#   1. gen_tree.py writes N entries (class_CC/sub_S/img_*.{jpg,png,txt}, some
+#      hidden files and folders) into $work/tree;
+#   2. `drivesync fake-drive --seed` serves it (drive kept in $work/drive, so a
+#      rerun skips the seeding), `drivesync mount --once` mirrors it into
+#      $work/mount with DRIVESYNC_HOME=$work/home, and the mount's state must
+#      hold N entries;
+#   3. phase "state": no daemon, glob answers from the mount's state.db;
+#      phase "daemon": `drivesync mount` runs in the background and glob asks it.
+#      In each phase one warm-up round of everything, then ROUNDS rounds with the
+#      Python and drivesync runs interleaved; medians and ratios
+#      (python time / drivesync time) per pattern. Both sides must return the
+#      same number of results. The page cache is warm (no root to drop it).
+#
+#   glob/bench/bench.sh [N] [ROUNDS]     (env BENCH_DIR, default /tmp/glob-bench)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+n="${1:-100000}"
+rounds="${2:-5}"
+work="${BENCH_DIR:-/tmp/glob-bench}"
+py=/usr/bin/python3
+# gen_tree.py zero-pads names (img_00042.jpg), so the depth-2 prefix pattern is img_001*, not img_1*.
+patterns=('**/*.jpg' 'class_07/**/*.png' '*/*/img_001*.jpg')
+pycode='import glob,sys; r=glob.glob(sys.argv[1], root_dir=sys.argv[2], recursive=True); print(len(r))'
+
+mkdir -p "$work"
+export DRIVESYNC_HOME="$work/home"
+ds="$work/drivesync"
+mnt="$work/mount"
+echo "== building drivesync"
+(cd "$repo" && go build -o "$ds" ./cmd/drivesync)
+
+if [ ! -e "$work/tree.done" ] || [ "$(cat "$work/tree.done")" != "$n" ]; then
+  echo "== generating $n entries in $work/tree"
+  rm -rf "$work/tree" "$work/drive" "$work/mount" "$work/home" "$work/tree.done"
+  $py "$here/gen_tree.py" "$work/tree" "$n"
+  echo "$n" >"$work/tree.done"
+fi
+
+fd_pid=""
+cleanup() {
+  "$ds" --log-level error unmount "$mnt" >/dev/null 2>&1 || true
+  if [ -n "$fd_pid" ]; then kill "$fd_pid" 2>/dev/null || true; wait "$fd_pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+echo "== serving it with drivesync fake-drive (seeding $n entries takes minutes the first time)"
+rm -f "$work/fd.out" "$work/fd.err"
+"$ds" --log-level warn fake-drive --seed "$work/tree" --state "$work/drive" --listen 127.0.0.1:0 \
+  >"$work/fd.out" 2>"$work/fd.err" &
+fd_pid=$!
+until [ -s "$work/fd.out" ] && grep -q 'access token' "$work/fd.err"; do
+  kill -0 "$fd_pid" 2>/dev/null || { cat "$work/fd.err" >&2; echo "fake-drive exited" >&2; exit 1; }
+  sleep 0.5
+done
+url="$(head -n1 "$work/fd.out")"
+token="$(sed -n 's/.*a ready access token: //p' "$work/fd.err")"
+echo "   $url"
+
+echo "== mirroring into $mnt (drivesync mount --once)"
+mkdir -p "$mnt"
+t0=$(date +%s%N)
+"$ds" --log-level warn --endpoint "$url" --home "$DRIVESYNC_HOME" mount --once --foreground --progress none \
+  --token "$token" "$mnt"
+echo "   $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+entries=$("$ds" status --json "$mnt" | $py -c 'import json,sys; s=json.load(sys.stdin); print(s["files"]+s["dirs"])')
+ondisk=$(find "$mnt" -mindepth 1 ! -path "$mnt/.drivesync" | wc -l) # .drivesync: the mount's marker
+echo "   state holds $entries entries, the disk $ondisk"
+if [ "$entries" != "$n" ] || [ "$ondisk" != "$n" ]; then
+  echo "want $n entries in the state and on disk" >&2
+  exit 1
+fi
+
+ms() { # ms CMD...: wall milliseconds of CMD (stdout discarded)
+  local t0 t1
+  t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N)
+  awk -v ns=$((t1 - t0)) 'BEGIN {printf "%.1f", ns / 1e6}'
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+declare -A pyt dst
+phase() { # phase NAME: warm-up, ROUNDS interleaved rounds, table
+  local name=$1 p i r k
+  for i in "${!patterns[@]}"; do
+    p=${patterns[$i]}
+    local pc dc
+    pc=$($py -c "$pycode" "$p" "$mnt")
+    dc=$("$ds" glob "$p" --dir "$mnt" --no-fetch | wc -l)
+    echo "   $name: '$p': python $pc results, drivesync $dc"
+    if [ "$pc" != "$dc" ]; then echo "result counts differ for '$p'" >&2; exit 1; fi
+    pyt[$name,$i]=""; dst[$name,$i]=""
+  done
+  for r in $(seq 0 "$rounds"); do # round 0 is the warm-up
+    for i in "${!patterns[@]}"; do
+      p=${patterns[$i]}
+      local a b
+      a=$(ms $py -c "$pycode" "$p" "$mnt")
+      b=$(ms "$ds" glob "$p" --dir "$mnt" --no-fetch)
+      if [ "$r" -gt 0 ]; then pyt[$name,$i]+="$a "; dst[$name,$i]+="$b "; fi
+    done
+  done
+  printf '\n%-8s %-20s %8s %14s %14s %8s\n' "$name" pattern results "python ms" "drivesync ms" ratio
+  for i in "${!patterns[@]}"; do
+    local pm dm
+    # shellcheck disable=SC2086
+    pm=$(median ${pyt[$name,$i]}); dm=$(median ${dst[$name,$i]})
+    printf '%-8s %-20s %8s %14.1f %14.1f %7.1fx\n' "$name" "${patterns[$i]}" \
+      "$($py -c "$pycode" "${patterns[$i]}" "$mnt")" "$pm" "$dm" "$(awk -v a="$pm" -v b="$dm" 'BEGIN {print a / b}')"
+    echo "         rounds: python ${pyt[$name,$i]}| drivesync ${dst[$name,$i]}"
+  done
+  echo
+}
+
+echo "== phase state: no daemon; $rounds rounds after a warm-up, medians"
+phase state
+
+echo "== phase daemon: starting drivesync mount in the background"
+"$ds" --log-level warn --endpoint "$url" --home "$DRIVESYNC_HOME" mount --progress none --token "$token" "$mnt"
+phase daemon
+"$ds" --log-level warn unmount "$mnt"
+
+echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "python: $($py --version), drivesync: $(cd "$repo" && git rev-parse --short HEAD)"
