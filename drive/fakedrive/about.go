@@ -23,7 +23,7 @@ func (sv *Server) aboutGet(c *call) *apiError {
 		return errInvalid("fields", "Invalid field selection: "+err.Error())
 	}
 	sv.st.mu.RLock()
-	used := sv.usedBytes()
+	used := sv.st.used
 	var trash int64
 	for _, f := range sv.st.files {
 		if f.Trashed {

@@ -395,3 +395,39 @@ func TestDrivesListPagingAndQuery(t *testing.T) {
 	_, err = e.srv.Drives.List().Q("trashed = false").Do()
 	apiErr(t, err, 400, "invalid")
 }
+
+// TestStorageQuota: usage follows uploads, new revisions and deletes, and
+// an upload past the limit is refused like Drive does.
+func TestStorageQuota(t *testing.T) {
+	e := newEnv(t, fakedrive.Options{StorageLimit: 1000})
+	usage := func() int64 {
+		t.Helper()
+		a, err := e.srv.About.Get().Fields("storageQuota").Do()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.StorageQuota.Usage
+	}
+	f, err := e.srv.Files.Create(&drive.File{Name: "a"}).Media(bytes.NewReader(make([]byte, 600))).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := usage(); u != 600 {
+		t.Fatalf("usage after 600-byte upload = %d", u)
+	}
+	_, err = e.srv.Files.Create(&drive.File{Name: "b"}).Media(bytes.NewReader(make([]byte, 500))).Do()
+	apiErr(t, err, 403, "storageQuotaExceeded")
+	// A new revision replaces the old one's bytes: 900 fits.
+	if _, err := e.srv.Files.Update(f.Id, &drive.File{}).Media(bytes.NewReader(make([]byte, 900))).Do(); err != nil {
+		t.Fatalf("new revision within quota: %v", err)
+	}
+	if u := usage(); u != 900 {
+		t.Fatalf("usage after new revision = %d", u)
+	}
+	if err := e.srv.Files.Delete(f.Id).Do(); err != nil {
+		t.Fatal(err)
+	}
+	if u := usage(); u != 0 {
+		t.Fatalf("usage after delete = %d", u)
+	}
+}

@@ -108,10 +108,6 @@ func (sv *Server) filesCreate(c *call) *apiError {
 	return nil
 }
 
-// createFile makes a new file from client metadata and optional content.
-// Caller holds the write lock.
-// setContent makes body f's new head revision. Caller holds the write lock.
-// usedBytes is the quota in use. Caller holds the lock.
 func (sv *Server) filesUpdate(c *call) *apiError {
 	m, meta, e := writeRequest(c)
 	if e != nil {
@@ -127,9 +123,6 @@ func (sv *Server) filesUpdate(c *call) *apiError {
 	return nil
 }
 
-// updateFile applies a metadata patch, parent changes and optional new
-// content to one file. Caller holds the write lock.
-// moveParents applies addParents and removeParents (comma-separated IDs).
 func (sv *Server) filesDelete(c *call) *apiError {
 	if e := c.canWrite(); e != nil {
 		return e

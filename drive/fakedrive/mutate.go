@@ -8,6 +8,8 @@ import (
 // The mutations behind files.create, files.update, files.copy and the
 // uploads: each runs with the store's write lock held.
 
+// createFile makes a new file from client metadata and optional content.
+// Caller holds the write lock.
 func (sv *Server) createFile(c *call, meta *fileMeta, body *content) (*file, *apiError) {
 	st := sv.st
 	now := st.now()
@@ -91,11 +93,14 @@ func (sv *Server) createFile(c *call, meta *fileMeta, body *content) (*file, *ap
 	return f, nil
 }
 
+// setContent makes body f's new head revision and accounts for it in the
+// quota. Caller holds the write lock, and f (or the clone that replaces
+// it) is committed without a further error.
 func (sv *Server) setContent(f *file, body *content, stampModified bool) *apiError {
 	if int64(len(body.data)) > sv.opt.MaxUploadSize {
 		return &apiError{Code: 403, Reason: "maxUploadSizeExceeded", Message: "The file exceeds the maximum upload size."}
 	}
-	if sv.usedBytes()+int64(len(body.data)) > sv.opt.StorageLimit {
+	if sv.st.used-size(f)+int64(len(body.data)) > sv.opt.StorageLimit {
 		return errForbidden("storageQuotaExceeded", "The user's Drive storage quota has been exceeded.")
 	}
 	b, d, err := sv.st.blobs.put(body.data, body.sums)
@@ -104,23 +109,17 @@ func (sv *Server) setContent(f *file, body *content, stampModified bool) *apiErr
 		return errBackend(http.StatusInternalServerError)
 	}
 	now := sv.st.now()
+	sv.st.used -= size(f)
 	f.Head = &revision{ID: "0B" + newID()[:30], Size: int64(len(body.data)), MD5: d.md5, SHA1: d.sha1, SHA256: d.sha256, ModifiedTime: now, MimeType: body.mime, blob: b}
+	sv.st.used += size(f)
 	if stampModified {
 		f.ModifiedTime = now
 	}
 	return nil
 }
 
-func (sv *Server) usedBytes() int64 {
-	var n int64
-	for _, f := range sv.st.files {
-		if f.Head != nil && !f.isNative() {
-			n += f.Head.Size
-		}
-	}
-	return n
-}
-
+// updateFile applies a metadata patch, parent changes and optional new
+// content to one file. Caller holds the write lock.
 func (sv *Server) updateFile(c *call, id string, meta *fileMeta, body *content) (*file, *apiError) {
 	st := sv.st
 	f, e := sv.visible(c, id)
@@ -168,6 +167,7 @@ func (sv *Server) updateFile(c *call, id string, meta *fileMeta, body *content) 
 	return f, nil
 }
 
+// moveParents applies addParents and removeParents (comma-separated IDs).
 func (sv *Server) moveParents(c *call, f *file, add, remove string) *apiError {
 	if add == "" && remove == "" {
 		return nil

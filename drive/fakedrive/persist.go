@@ -76,6 +76,7 @@ func (p *persister) load() error {
 			return err
 		}
 		st.insert(f)
+		st.used += size(f)
 	}
 	if st.files[st.rootID] == nil {
 		return fmt.Errorf("fakedrive: state %s: My Drive's root %q is missing", p.path, st.rootID)

@@ -23,6 +23,7 @@ type store struct {
 	changes   []change
 	changeIdx map[string]int // file or drive ID -> index in changes of its live entry
 	nextSeq   int64
+	used      int64 // quota in use: content bytes of every file's head revision
 
 	dirty func() // called after every mutation (persistence)
 }
@@ -273,6 +274,7 @@ func (s *store) remove(f *file) {
 		}
 	}
 	for _, d := range doomed {
+		s.used -= size(d)
 		for _, p := range d.Parents {
 			s.unlink(p, d.ID)
 		}
