@@ -234,15 +234,7 @@ func (sv *Server) uploadChunk(c *call) *apiError {
 		}
 		// Read straight into the session's buffer past what is committed;
 		// only whole quanta (or the final bytes) become committed.
-		base := len(s.data)
-		if c.r.ContentLength > 0 && int64(cap(s.data)-base) < c.r.ContentLength {
-			grown := make([]byte, base, max(base+int(c.r.ContentLength), 2*cap(s.data)))
-			copy(grown, s.data)
-			s.data = grown
-		}
-		buf := bytes.NewBuffer(s.data[base:base])
-		_, err := buf.ReadFrom(body)
-		data := buf.Bytes()
+		data, err := s.readChunk(body, c.r.ContentLength)
 		broken := err != nil || limit >= 0
 		final := s.total >= 0 && start+int64(len(data)) >= s.total && !broken
 		if !final {
@@ -253,10 +245,11 @@ func (sv *Server) uploadChunk(c *call) *apiError {
 		if skip := s.committed - start; skip < int64(len(data)) {
 			fresh := data[skip:]
 			s.hash.write(fresh)
+			base := len(s.data)
 			if len(fresh) > 0 && cap(s.data) > base && &s.data[:base+1][base] == &fresh[0] {
 				s.data = s.data[:base+len(fresh)] // read in place: nothing to copy
 			} else {
-				s.data = append(s.data[:base], fresh...)
+				s.data = append(s.data, fresh...)
 			}
 			s.committed = int64(len(s.data))
 		}
@@ -282,6 +275,29 @@ func (sv *Server) uploadChunk(c *call) *apiError {
 	c.w.Header().Set("Content-Length", "0")
 	c.w.WriteHeader(http.StatusPermanentRedirect)
 	return nil
+}
+
+// readChunk reads a chunk body into the free capacity after s.data (grown
+// as append would), so a chunk of known length is read in place. It
+// returns what arrived, and an error if the body broke off.
+func (s *uploadSession) readChunk(body io.Reader, n int64) ([]byte, error) {
+	base := len(s.data)
+	if n < 0 || n > 1<<31 {
+		var buf bytes.Buffer
+		_, err := buf.ReadFrom(body)
+		return buf.Bytes(), err
+	}
+	if int64(cap(s.data)-base) < n {
+		grown := make([]byte, base, max(base+int(n), 2*cap(s.data)))
+		copy(grown, s.data)
+		s.data = grown
+	}
+	dst := s.data[base : base+int(n)]
+	got, err := io.ReadFull(body, dst)
+	if err == nil { // a body longer than its Content-Length is not ours to read
+		return dst, nil
+	}
+	return dst[:got], err
 }
 
 // parseContentRange reads "bytes a-b/N", "bytes a-b/*", "bytes */N" or
