@@ -107,13 +107,3 @@ func byteOrSlash(s string, i int) byte {
 }
 
 func cmpTime(a, b time.Time) int { return a.Compare(b) }
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}

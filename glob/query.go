@@ -1,6 +1,7 @@
 package glob
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -159,7 +160,7 @@ func (q Query) Run(ctx context.Context, ix Index) ([]Match, error) {
 	case ByMTime:
 		slices.SortStableFunc(res, func(a, b Match) int { return cmpTime(c.modTime(&a), c.modTime(&b)) })
 	case BySize:
-		slices.SortStableFunc(res, func(a, b Match) int { return cmpInt64(a.Size, b.Size) })
+		slices.SortStableFunc(res, func(a, b Match) int { return cmp.Compare(a.Size, b.Size) })
 	}
 	if q.Reverse {
 		slices.Reverse(res)

@@ -1,6 +1,7 @@
 package fakedrive
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"hash/fnv"
@@ -268,7 +269,7 @@ func compareBy(a, b *file, key string) int {
 	case "starred":
 		return boolCmp(b.Starred, a.Starred)
 	case "quotaBytesUsed":
-		return int64Cmp(size(a), size(b))
+		return cmp.Compare(size(a), size(b))
 	}
 	return 0
 }
@@ -288,14 +289,4 @@ func boolCmp(a, b bool) int {
 		return -1
 	}
 	return 1
-}
-
-func int64Cmp(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
