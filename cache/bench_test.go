@@ -177,3 +177,21 @@ func BenchmarkCodec(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWalkListing walks the listing index of a store of 100,000
+// entries (compare BenchmarkWalk, which decodes each entry).
+func BenchmarkWalkListing(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "state.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	fill(b, s, 10_000)
+	for b.Loop() {
+		n := 0
+		if err := s.WalkListing("", func(Listing) error { n++; return nil }); err != nil || n != benchN {
+			b.Fatalf("WalkListing: %d entries, %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchN), "ns/entry")
+}

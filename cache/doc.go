@@ -5,7 +5,8 @@
 //
 // It holds:
 //   - an Entry per item, indexed by Drive ID and by local path (two
-//     buckets, always changed in one transaction): Drive's metadata as
+//     buckets, always changed in one transaction, with a third, the
+//     listing index, below): Drive's metadata as
 //     last seen plus the base of each side at the last sync, so the mirror
 //     engine can tell which side changed (Entry.RemoteChanged,
 //     Entry.LocalChanged) and skip files already verified on disk
@@ -23,6 +24,14 @@
 // Paths are slash-separated and relative to the mount root ("." is the
 // root). The path index orders them depth-first (a folder, then its
 // contents), so Walk of a folder is one contiguous range scan.
+//
+// The listing index (listing.go) is keyed like the path index and holds,
+// per path, a small binary record (folder and local-base bits, size,
+// mtime, raw md5, ID): WalkListing reads it in one range scan with no
+// lookup by ID and no JSON, for listings such as `drivesync glob`. Every
+// write of the path index writes it in the same transaction (Tx.index,
+// Tx.unindex); a store written before it existed gets it built on Open,
+// in one transaction, so the schema version did not change.
 //
 // Content is not this package's business: drive.Remote.Download writes
 // into a temp file beside the destination, checks its md5, sets the mtime
@@ -45,4 +54,7 @@
 // transactions of 10,000, ~23 us CPU, 53 us wall, 1,199 bytes.
 // Walk decodes an entry in ~18 us wall, WalkPaths (no decoding) takes
 // 0.5 us per entry, so scans that need only names should use it.
+// BenchmarkWalk/WalkPaths/WalkListing at load 3 on 2 cores: 8.4 us,
+// 0.24 us and 0.06 us per entry (WalkListing: 11 allocations per walk,
+// none per entry), so listings should use WalkListing.
 package cache

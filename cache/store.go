@@ -33,6 +33,7 @@ var (
 	bucketMeta     = []byte("meta")     // identity, schema, page tokens
 	bucketByID     = []byte("byID")     // Drive ID -> encoded Entry
 	bucketByPath   = []byte("byPath")   // pathKey(Path) -> Drive ID
+	bucketListing  = []byte("listing")  // pathKey(Path) -> listing record (listing.go)
 	bucketPending  = []byte("pending")  // pathKey(local path) -> encoded Pending
 	bucketSessions = []byte("sessions") // session key -> JSON drive.UploadSession
 )
@@ -99,9 +100,12 @@ func Open(path string, opt Options) (*Store, error) {
 }
 
 // init creates the buckets, checks the schema version and the identity.
+// A store written before the listing index existed gets it built here, in
+// the same transaction (additive, so no new schema version).
 func (s *Store) init(want Identity) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketByID, bucketByPath, bucketPending, bucketSessions} {
+		buildListing := tx.Bucket(bucketListing) == nil
+		for _, name := range [][]byte{bucketMeta, bucketByID, bucketByPath, bucketListing, bucketPending, bucketSessions} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -114,6 +118,11 @@ func (s *Store) init(want Identity) error {
 			}
 		case string(v) != strconv.Itoa(schemaVersion):
 			return fmt.Errorf("schema version %q, this drivesync reads %d", v, schemaVersion)
+		}
+		if buildListing {
+			if err := rebuildListing(tx); err != nil {
+				return err
+			}
 		}
 		var have Identity
 		if raw := meta.Get([]byte("identity")); raw != nil {

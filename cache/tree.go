@@ -62,9 +62,8 @@ func (t *Tx) MoveTree(from, to string) (int, error) {
 	}
 	// Free every old path first, so a subtree moving over part of
 	// itself cannot trip over its own entries.
-	byPath := t.tx.Bucket(bucketByPath)
 	for _, e := range es {
-		if err := byPath.Delete(pathKey(e.Path)); err != nil {
+		if err := t.unindex(pathKey(e.Path)); err != nil {
 			return fail("%w", err)
 		}
 	}

@@ -32,7 +32,7 @@ func keyPath(k []byte) string {
 	return string(bytes.ReplaceAll(k, []byte{0}, []byte("/")))
 }
 
-// Put stores e under its ID and its Path, replacing what was stored under
+// Put stores e under its ID and its Path (path and listing indexes), replacing what was stored under
 // the ID (an entry whose Path changed is moved). The Path must not be held
 // by another ID (ErrPathInUse): delete or move that one first, in the same
 // transaction if need be. Changing a folder's Path does not move the
@@ -52,7 +52,7 @@ func (t *Tx) Put(e Entry) error {
 			return fmt.Errorf("cache: put %s: stored entry: %w", e.ID, err)
 		}
 		if prev.Path != e.Path {
-			if err := byPath.Delete(pathKey(prev.Path)); err != nil {
+			if err := t.unindex(pathKey(prev.Path)); err != nil {
 				return fmt.Errorf("cache: put %s: %w", e.ID, err)
 			}
 		}
@@ -64,7 +64,7 @@ func (t *Tx) Put(e Entry) error {
 	if err := byID.Put([]byte(e.ID), data); err != nil {
 		return fmt.Errorf("cache: put %s: %w", e.ID, err)
 	}
-	if err := byPath.Put(pk, []byte(e.ID)); err != nil {
+	if err := t.index(pk, e); err != nil {
 		return fmt.Errorf("cache: put %s at %q: %w", e.ID, e.Path, err)
 	}
 	return nil
@@ -86,7 +86,7 @@ func (t *Tx) Delete(id string) error {
 	byPath := t.tx.Bucket(bucketByPath)
 	pk := pathKey(e.Path)
 	if string(byPath.Get(pk)) == id {
-		if err := byPath.Delete(pk); err != nil {
+		if err := t.unindex(pk); err != nil {
 			return fmt.Errorf("cache: delete %s: %w", id, err)
 		}
 	}
