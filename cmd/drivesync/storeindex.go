@@ -19,15 +19,21 @@ type storeIndex struct{ st *cache.Store }
 
 var errStopWalk = errors.New("stop walk")
 
-// Walk implements glob.Index: the store's path index is one range scan
-// per folder; the mount root entry (".") is not a glob result.
+// Walk implements glob.Index: the store's listing index is one range scan
+// per folder, with no per-entry lookup or decoding; the strings handed to
+// fn are only valid during the call (glob copies what it keeps). The mount
+// root entry (".") is not a glob result.
 func (x storeIndex) Walk(dir string, fn func(e *glob.Entry) bool) error {
 	var ge glob.Entry
-	err := x.st.Walk(dir, func(e cache.Entry) error {
-		if e.Path == "." || e.Path == "" {
+	err := x.st.WalkListing(dir, func(l cache.Listing) error {
+		if l.Path == "." || l.Path == "" {
 			return nil
 		}
-		ge = glob.Entry{Path: e.Path, Dir: e.IsDir, Size: e.Size, ModTime: e.ModTime, ID: e.ID, MD5: e.MD5, State: entryState(e)}
+		state := stateRemote
+		if l.Dir || l.Local {
+			state = stateLocal
+		}
+		ge = glob.Entry{Path: l.Path, Dir: l.Dir, Size: l.Size, ModTime: l.ModTime, ID: l.ID, MD5: l.MD5, State: state}
 		if !fn(&ge) {
 			return errStopWalk
 		}
@@ -39,6 +45,7 @@ func (x storeIndex) Walk(dir string, fn func(e *glob.Entry) bool) error {
 	return err
 }
 
+// entryState is the local state of an entry, as Walk reports it.
 func entryState(e cache.Entry) string {
 	if e.IsDir || e.Local != (cache.LocalBase{}) {
 		return stateLocal
