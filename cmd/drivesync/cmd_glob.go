@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -112,7 +113,15 @@ func offlineGlob(ctx context.Context, md mountDirs, req globRequest) (globRespon
 	return runGlob(ctx, md.Root, storeIndex{store}, nil, req)
 }
 
-func printMatches(w io.Writer, ms []globMatch, nul, asJSON bool) error {
+func printMatches(out io.Writer, ms []globMatch, nul, asJSON bool) error {
+	w := bufio.NewWriterSize(out, 64<<10) // one write per 64 KiB, not per path
+	if err := writeMatches(w, ms, nul, asJSON); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func writeMatches(w io.Writer, ms []globMatch, nul, asJSON bool) error {
 	if asJSON {
 		if ms == nil {
 			ms = []globMatch{}
