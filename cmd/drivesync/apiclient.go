@@ -51,6 +51,16 @@ func (c *apiClient) do(ctx context.Context, method, path string, in, out any) er
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.hc.Do(req)
+	// A daemon starting or stopping can reset a connection it had already
+	// accepted; a GET is safe to ask again.
+	for try := 0; err != nil && method == http.MethodGet && try < 3 && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)); try++ {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		resp, err = c.hc.Do(req)
+	}
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
 			return errNoDaemon
