@@ -113,10 +113,16 @@ func parseClass(stuff []rune) *charClass {
 	for ci, ch := range chunks {
 		start, end := 0, len(ch)
 		if ci > 0 {
-			if prev := chunks[ci-1]; len(prev) > 0 && len(ch) > 0 {
+			switch prev := chunks[ci-1]; {
+			case len(prev) > 0 && len(ch) > 0:
 				ranges = append(ranges, runeRange{prev[len(prev)-1], ch[0]})
+				start = 1
+			case len(prev) == 0:
+				// The first chunk was only the negating "!": Python's regex
+				// reads "[^-x...]", where that "-" is a literal member and x
+				// starts no range ("[1-0!-0]" is "[^-0]").
+				ranges = append(ranges, runeRange{'-', '-'})
 			}
-			start = 1
 		}
 		if ci < len(chunks)-1 {
 			end--

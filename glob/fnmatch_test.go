@@ -31,6 +31,7 @@ func TestWildcardTable(t *testing.T) {
 		{"[z-a]", nil, []string{"a", "z", "-", "m"}},                  // empty range: never
 		{"[!z-a]", []string{"a", "z", "-", "é"}, nil},                 // negated empty: anything
 		{"[a-cz-a]", []string{"a", "b", "c"}, []string{"z", "-"}},     // "z-a" is dropped, "a-c" stays
+		{"[1-0!-0]", []string{"a", "!", "z"}, []string{"0", "-"}},     // "1-0" dropped leaves "!-0", read as "[^-0]" (fuzz find)
 		{`[\]`, []string{`\`}, []string{"]"}},                         // backslash is ordinary
 		{`\*`, []string{`\x`, `\`}, []string{"*"}},                    //
 		{"[*?]", []string{"*", "?"}, []string{"a"}},                   //
