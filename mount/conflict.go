@@ -12,9 +12,14 @@ import (
 	"github.com/drivesync/drivesync/cache"
 )
 
+// maxExtBytes is the longest suffix conflictName keeps as an extension
+// (dot included). A longer one is not a real extension ("run.00000…") and
+// keeping it whole could leave no room to shorten the name to 255 bytes.
+const maxExtBytes = 32
+
 // conflictName is the name of the conflict copy of name, detected at t on
-// host: "name.conflict-YYYYMMDD-HHMMSS-HOST.ext" (UTC), the extension kept
-// last so the copy still opens with the same program.
+// host: "name.conflict-YYYYMMDD-HHMMSS-HOST.ext" (UTC), the extension (up
+// to maxExtBytes) kept last so the copy still opens with the same program.
 func conflictName(name string, t time.Time, host string) string {
 	ext := path.Ext(name)
 	stem := strings.TrimSuffix(name, ext)
@@ -32,7 +37,7 @@ func conflictName(name string, t time.Time, host string) string {
 		host = host[:len(host)-n]
 	}
 	tag := fmt.Sprintf(".conflict-%s-%s", t.UTC().Format("20060102-150405"), host)
-	if len(ext) > 32 {
+	if len(ext) > maxExtBytes {
 		stem, ext = stem+ext, ""
 	}
 	// Keep within MaxNameBytes: shorten the stem at a character boundary.

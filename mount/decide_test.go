@@ -59,6 +59,7 @@ func TestConflictName(t *testing.T) {
 		{"README", "gpu1", "README.conflict-20260304-050607-gpu1"},
 		{".bashrc", "a/b", ".bashrc.conflict-20260304-050607-a_b"},
 		{"a.tar.gz", "h", "a.tar.conflict-20260304-050607-h.gz"},
+		{"run.00000000000000000000000000000000", "h", "run.00000000000000000000000000000000.conflict-20260304-050607-h"}, // a 33-byte suffix is no extension (fuzz find)
 	} {
 		if got := conflictName(tc.name, at, tc.host); got != tc.want {
 			t.Errorf("conflictName(%q, %q) = %q, want %q", tc.name, tc.host, got, tc.want)
@@ -67,7 +68,7 @@ func TestConflictName(t *testing.T) {
 }
 
 // FuzzConflictName: a conflict copy's name is one valid path component,
-// keeps the extension and differs from the original.
+// keeps the extension (up to maxExtBytes) and differs from the original.
 func FuzzConflictName(f *testing.F) {
 	for _, s := range []string{"model.h5", "README", ".bashrc", "a.tar.gz", "", "x.", "ü.ckpt"} {
 		f.Add(s, "gpu1")
@@ -84,7 +85,7 @@ func FuzzConflictName(f *testing.F) {
 		if len(name) <= MaxNameBytes && len(got) > MaxNameBytes {
 			t.Fatalf("conflictName(%q) = %q: %d bytes", name, got, len(got))
 		}
-		if ext := path.Ext(name); ext != "" && ext != name && !strings.HasSuffix(got, ext) {
+		if ext := path.Ext(name); ext != "" && ext != name && len(ext) <= maxExtBytes && !strings.HasSuffix(got, ext) {
 			t.Fatalf("conflictName(%q) = %q lost the extension %q", name, got, ext)
 		}
 		if !strings.Contains(got, ".conflict-20260102-030405-") {
