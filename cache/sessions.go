@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/drivesync/drivesync/drive"
 	bolt "go.etcd.io/bbolt"
@@ -20,32 +19,12 @@ var _ drive.SessionStore = Sessions{}
 // Sessions returns the store's drive.SessionStore, for drive.Options.Sessions.
 func (s *Store) Sessions() Sessions { return Sessions{s} }
 
-// sessionKey checks key as drive.SessionStore defines keys: 1 to 128
-// letters, digits, '-' and '_'.
+// sessionKey checks key as drive.SessionStore defines keys.
 func sessionKey(key string) ([]byte, error) {
-	if key == "" || len(key) > 128 {
-		return nil, fmt.Errorf("session key %q: want 1 to 128 characters", key)
-	}
-	for _, c := range key {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return nil, fmt.Errorf("session key %q: only letters, digits, '-' and '_' are allowed", key)
-		}
+	if err := drive.ValidSessionKey(key); err != nil {
+		return nil, err
 	}
 	return []byte(key), nil
-}
-
-// checkSession rejects a session no upload could have saved.
-func checkSession(us drive.UploadSession) error {
-	u, err := url.Parse(us.URI)
-	switch {
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return fmt.Errorf("session URI %q is not an http(s) URL", us.URI)
-	case us.Size < 0 || us.Offset < 0 || us.Offset > us.Size:
-		return fmt.Errorf("offset %d of size %d is out of range", us.Offset, us.Size)
-	case us.HashOffset < 0 || us.HashOffset > us.Size:
-		return fmt.Errorf("hash offset %d of size %d is out of range", us.HashOffset, us.Size)
-	}
-	return nil
 }
 
 // Load implements drive.SessionStore.
@@ -66,7 +45,7 @@ func (ss Sessions) Load(key string) (drive.UploadSession, bool, error) {
 	if err := json.Unmarshal(raw, &us); err != nil {
 		return drive.UploadSession{}, false, fmt.Errorf("cache: load upload session %s: %w", key, err)
 	}
-	if err := checkSession(us); err != nil {
+	if err := us.Validate(); err != nil {
 		return drive.UploadSession{}, false, fmt.Errorf("cache: load upload session %s: %w", key, err)
 	}
 	return us, true, nil
@@ -76,7 +55,7 @@ func (ss Sessions) Load(key string) (drive.UploadSession, bool, error) {
 func (ss Sessions) Save(key string, us drive.UploadSession) error {
 	k, err := sessionKey(key)
 	if err == nil {
-		err = checkSession(us)
+		err = us.Validate()
 	}
 	if err != nil {
 		return fmt.Errorf("cache: save upload session: %w", err)

@@ -142,13 +142,13 @@ func FuzzDecodeSession(f *testing.F) {
 
 func TestValidKey(t *testing.T) {
 	for _, k := range []string{"a", "up-0123abcd", strings.Repeat("x", 128), "A_b-9"} {
-		if err := validKey(k); err != nil {
-			t.Errorf("validKey(%q) = %v", k, err)
+		if err := ValidSessionKey(k); err != nil {
+			t.Errorf("ValidSessionKey(%q) = %v", k, err)
 		}
 	}
 	for _, k := range []string{"", "../x", "a/b", "a.json", strings.Repeat("x", 129), "é"} {
-		if err := validKey(k); err == nil {
-			t.Errorf("validKey(%q) accepted", k)
+		if err := ValidSessionKey(k); err == nil {
+			t.Errorf("ValidSessionKey(%q) accepted", k)
 		}
 	}
 }

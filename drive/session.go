@@ -29,8 +29,9 @@ type UploadSession struct {
 	HashState  []byte `json:"hashState,omitempty"`
 }
 
-// validate rejects a session no upload could have written.
-func (s UploadSession) validate() error {
+// Validate rejects a session no upload could have written. SessionStore
+// implementations call it before saving and after loading.
+func (s UploadSession) Validate() error {
 	u, err := url.Parse(s.URI)
 	switch {
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
@@ -70,7 +71,9 @@ func NewFileSessionStore(dir string) (*FileSessionStore, error) {
 	return &FileSessionStore{dir: dir}, nil
 }
 
-func validKey(key string) error {
+// ValidSessionKey checks a SessionStore key: 1 to 128 letters, digits,
+// '-' and '_'. SessionStore implementations call it on every key.
+func ValidSessionKey(key string) error {
 	if key == "" || len(key) > 128 {
 		return fmt.Errorf("session key %q: want 1 to 128 characters", key)
 	}
@@ -86,7 +89,7 @@ func (s *FileSessionStore) path(key string) string { return filepath.Join(s.dir,
 
 // Load implements SessionStore.
 func (s *FileSessionStore) Load(key string) (UploadSession, bool, error) {
-	if err := validKey(key); err != nil {
+	if err := ValidSessionKey(key); err != nil {
 		return UploadSession{}, false, fmt.Errorf("drive: load upload session: %w", err)
 	}
 	data, err := os.ReadFile(s.path(key))
@@ -108,7 +111,7 @@ func decodeSession(data []byte) (UploadSession, error) {
 	if err := json.Unmarshal(data, &us); err != nil {
 		return UploadSession{}, err
 	}
-	if err := us.validate(); err != nil {
+	if err := us.Validate(); err != nil {
 		return UploadSession{}, err
 	}
 	return us, nil
@@ -116,7 +119,7 @@ func decodeSession(data []byte) (UploadSession, error) {
 
 // Save implements SessionStore.
 func (s *FileSessionStore) Save(key string, us UploadSession) error {
-	if err := validKey(key); err != nil {
+	if err := ValidSessionKey(key); err != nil {
 		return fmt.Errorf("drive: save upload session: %w", err)
 	}
 	data, err := json.Marshal(us)
@@ -131,7 +134,7 @@ func (s *FileSessionStore) Save(key string, us UploadSession) error {
 
 // Delete implements SessionStore.
 func (s *FileSessionStore) Delete(key string) error {
-	if err := validKey(key); err != nil {
+	if err := ValidSessionKey(key); err != nil {
 		return fmt.Errorf("drive: delete upload session: %w", err)
 	}
 	if err := os.Remove(s.path(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
