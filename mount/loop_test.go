@@ -90,10 +90,12 @@ func TestRunRemoteToLocal(t *testing.T) {
 // uploads once files settle; a file written slowly goes up once, whole.
 func TestRunLocalToRemote(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, fakedrive.Options{}, func(c *Config) { c.Settle = 300 * time.Millisecond })
+	// Settle is 10× the writer's pauses, so a pause stretched by a loaded
+	// CI machine (race detector, packages in parallel) stays below it.
+	h := newHarness(t, fakedrive.Options{}, func(c *Config) { c.Settle = time.Second })
 	startRun(t, h)
 
-	// A checkpoint written in pieces over ~1.2 s, pausing less than Settle.
+	// A checkpoint written in pieces over ~1.2 s, pausing far less than Settle.
 	p := filepath.Join(h.root, "runs", "exp1", "model.ckpt")
 	os.MkdirAll(filepath.Dir(p), 0o755)
 	f, err := os.Create(p)
