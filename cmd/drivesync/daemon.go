@@ -88,6 +88,7 @@ type mountFlags struct {
 	remote          string
 	sharedDrive     string
 	poll            time.Duration
+	settle          time.Duration
 	once            bool
 	readOnly        bool
 	exportDocs      bool
@@ -166,7 +167,7 @@ func runDaemon(ctx context.Context, cmd *cobra.Command, g *globals, f *mountFlag
 	svc := &daemonService{store: store, info: info, ready: make(chan struct{})}
 	m, err := mount.New(mount.Config{
 		Remote: client, Store: store, Root: md.Root, RemoteRoot: id.RootID, DriveID: id.DriveID,
-		StateDir: md.State, Poll: f.poll, Parallel: f.parallel, ReadOnly: f.readOnly, ExportDocs: f.exportDocs,
+		StateDir: md.State, Poll: f.poll, Settle: f.settle, Parallel: f.parallel, ReadOnly: f.readOnly, ExportDocs: f.exportDocs,
 		AllowMassDelete: f.allowMassDelete, Logger: log,
 		Progress: func(p mount.Progress) {
 			ap := apiProgress{Phase: p.Phase, Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes}
