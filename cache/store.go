@@ -55,6 +55,14 @@ type Options struct {
 	// LockTimeout is how long Open waits for another holder to let go
 	// before failing with ErrLocked; 0 means 100ms.
 	LockTimeout time.Duration
+	// ReadOnly opens an existing store for reading only (a listing from
+	// the saved state of a stopped mount): a shared lock, so readers do
+	// not exclude each other (a writer still excludes them all), and no
+	// write or fsync on open, where a read-write open commits a
+	// transaction. Update and the write methods fail. A store without the
+	// listing index (written by an older drivesync) is opened read-write
+	// once to build it, then read-only.
+	ReadOnly bool
 }
 
 // Store is the state of one mount in one bbolt file. Its methods are safe
@@ -65,18 +73,21 @@ type Store struct {
 	path    string
 	pidPath string
 	id      Identity
+	// readOnly: opened with Options.ReadOnly.
+	readOnly bool
 }
 
 // Open opens (creating if needed) the store in the file path. Only one
 // Store may have a file open at a time, across processes: a second Open
-// fails with ErrLocked after opt.LockTimeout.
+// fails with ErrLocked after opt.LockTimeout. Read-only Stores
+// (opt.ReadOnly) may share a file with each other, not with a writer.
 func Open(path string, opt Options) (*Store, error) {
 	timeout := opt.LockTimeout
 	if timeout <= 0 {
 		timeout = 100 * time.Millisecond
 	}
 	pidPath := path + ".pid"
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly})
 	if errors.Is(err, bolt.ErrTimeout) {
 		holder := "another process"
 		if b, rerr := os.ReadFile(pidPath); rerr == nil {
@@ -90,6 +101,9 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("cache: open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, pidPath: pidPath}
+	if opt.ReadOnly {
+		return s.initReadOnly(opt)
+	}
 	if err := s.init(opt.Identity); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cache: open %s: %w", path, err)
@@ -152,9 +166,62 @@ func (s *Store) init(want Identity) error {
 	})
 }
 
+// initReadOnly checks a store opened read-only as init checks a new one,
+// without writing: the buckets must exist, the schema must be known and
+// the identity must match. Without the listing index it reopens the store
+// read-write (init builds the index) and then read-only again.
+func (s *Store) initReadOnly(opt Options) (*Store, error) {
+	noListing := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketMeta, bucketByID, bucketByPath, bucketPending, bucketSessions} {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("no %s bucket: not a drivesync store", name)
+			}
+		}
+		noListing = tx.Bucket(bucketListing) == nil
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get([]byte("schema")); string(v) != strconv.Itoa(schemaVersion) {
+			return fmt.Errorf("schema version %q, this drivesync reads %d", v, schemaVersion)
+		}
+		var have Identity
+		if raw := meta.Get([]byte("identity")); raw != nil {
+			if err := json.Unmarshal(raw, &have); err != nil {
+				return fmt.Errorf("identity record: %w", err)
+			}
+		}
+		if opt.Identity != (Identity{}) && have != opt.Identity {
+			return fmt.Errorf("it mirrors root %s of drive %q for %q, not root %s of drive %q for %q: %w",
+				have.RootID, have.DriveID, have.Account, opt.Identity.RootID, opt.Identity.DriveID, opt.Identity.Account, ErrOtherRemote)
+		}
+		s.id = have
+		return nil
+	})
+	if err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("cache: open %s: %w", s.path, err)
+	}
+	s.readOnly = true
+	if !noListing {
+		return s, nil
+	}
+	s.db.Close()
+	rw := opt
+	rw.ReadOnly = false
+	w, err := Open(s.path, rw)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return Open(s.path, opt)
+}
+
 // Close releases the file. The Store must not be used afterwards.
 func (s *Store) Close() error {
-	os.Remove(s.pidPath)
+	if !s.readOnly { // the pid file names the read-write holder
+		os.Remove(s.pidPath)
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("cache: close %s: %w", s.path, err)
 	}

@@ -14,6 +14,12 @@ import (
 // when it commits. Write methods on a View's Tx return an error.
 type Tx struct{ tx *bolt.Tx }
 
+// Version identifies the committed state the transaction sees: bbolt's
+// transaction ID, which every committed Update changes (and nothing else
+// does). A reader that derived something from an earlier View with the
+// same Version knows it is still current.
+func (t *Tx) Version() int { return t.tx.ID() }
+
 // pathKey orders paths depth-first: '/' becomes NUL, which sorts before
 // every byte a name may hold, so a directory's subtree is one contiguous
 // key range right after the directory ("a", "a/b", "a/c", "a.txt"). The
