@@ -46,6 +46,17 @@ func TestNoAllocPerNonMatchingEntry(t *testing.T) {
 		if a, b := allocs(small), allocs(large); a != b {
 			t.Errorf("%v: %v allocations with 400 non-matching entries, %v with 8000", q.Patterns, a, b)
 		}
+		nameAllocs := func(ix *MemIndex) float64 {
+			return testing.AllocsPerRun(5, func() {
+				names, err := q.Names(context.Background(), ix)
+				if err != nil || len(names) != 10 {
+					t.Fatalf("%v: Names gives %d, %v", q.Patterns, len(names), err)
+				}
+			})
+		}
+		if a, b := nameAllocs(small), nameAllocs(large); a != b {
+			t.Errorf("%v: Names makes %v allocations with 400 non-matching entries, %v with 8000", q.Patterns, a, b)
+		}
 	}
 }
 

@@ -17,6 +17,9 @@ type collector struct {
 	pending bool                 // chunks hold folders awaiting the SavedModel check
 	saved   map[string]time.Time // SavedModel folder -> modification time of its saved_model.pb
 	seen    int
+	// namesOnly: keep only each result's name, in names (Query.Names), not Matches in chunks.
+	namesOnly bool
+	names     []string
 }
 
 // walk visits one root. Per entry it allocates nothing unless the entry is kept.
@@ -120,6 +123,10 @@ const maxArena = 1 << 20
 func chunkCap(n int) int { return min(maxChunk, 64<<min(n, 6)) }
 
 func (c *collector) add(e *Entry, slash bool) {
+	if c.namesOnly {
+		c.addName(e.Path, slash)
+		return
+	}
 	if n := len(c.chunks); n == 0 || len(c.chunks[n-1]) == cap(c.chunks[n-1]) {
 		c.chunks = append(c.chunks, make([]Match, 0, chunkCap(n)))
 	}
@@ -133,16 +140,7 @@ func (c *collector) add(e *Entry, slash bool) {
 // one allocation per buffer instead of one per string: a strings.Builder never changes bytes
 // it has written, so substrings of its String() stay valid while it keeps growing.
 func (c *collector) keepStrings(e *Entry) {
-	n := len(e.Path) + len(e.ID) + len(e.MD5) + len(e.State)
-	if c.arena == nil || c.arena.Cap()-c.arena.Len() < n {
-		size := 4 << 10
-		if c.arena != nil {
-			size = min(maxArena, 2*c.arena.Cap())
-		}
-		c.arena = new(strings.Builder)
-		c.arena.Grow(max(size, n))
-	}
-	start := c.arena.Len()
+	start := c.room(len(e.Path) + len(e.ID) + len(e.MD5) + len(e.State))
 	c.arena.WriteString(e.Path)
 	c.arena.WriteString(e.ID)
 	c.arena.WriteString(e.MD5)
@@ -154,6 +152,34 @@ func (c *collector) keepStrings(e *Entry) {
 		return s
 	}
 	e.Path, e.ID, e.MD5, e.State = next(len(e.Path)), next(len(e.ID)), next(len(e.MD5)), next(len(e.State))
+}
+
+// addName keeps a copy of path (plus "/" when slash): a result name of Query.Names.
+func (c *collector) addName(path string, slash bool) {
+	n := len(path)
+	if slash {
+		n++
+	}
+	start := c.room(n)
+	c.arena.WriteString(path)
+	if slash {
+		c.arena.WriteByte('/')
+	}
+	c.names = append(c.names, c.arena.String()[start:])
+}
+
+// room makes the current arena hold n more bytes, starting a new one if need be, and returns
+// where they will start.
+func (c *collector) room(n int) int {
+	if c.arena == nil || c.arena.Cap()-c.arena.Len() < n {
+		size := 4 << 10
+		if c.arena != nil {
+			size = min(maxArena, 2*c.arena.Cap())
+		}
+		c.arena = new(strings.Builder)
+		c.arena.Grow(max(size, n))
+	}
+	return c.arena.Len()
 }
 
 // finish joins the chunks into one slice, dropping the provisional folders that turned out

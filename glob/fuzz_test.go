@@ -73,6 +73,9 @@ func FuzzMatch(f *testing.F) {
 		for _, m := range ms {
 			got = append(got, m.Name())
 		}
+		if names, err := (Query{Patterns: []string{pattern}}).Names(context.Background(), ix); err != nil || !slices.Equal(names, got) {
+			t.Fatalf("%q: Names = %q, %v; Glob's names %q", pattern, names, err, got)
+		}
 		var want []string
 		for _, x := range refExpand(pattern) {
 			for _, r := range ref.refGlob(x) {

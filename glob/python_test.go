@@ -278,6 +278,9 @@ func globNames(t *testing.T, ix Index, pat string) []string {
 	for i, m := range ms {
 		names[i] = m.Name()
 	}
+	if got, err := (Query{Patterns: []string{pat}}).Names(context.Background(), ix); err != nil || !slices.Equal(got, names) {
+		t.Errorf("%q: Names = %q, %v; Glob's names %q", pat, got, err, names)
+	}
 	return names
 }
 

@@ -148,14 +148,7 @@ func (q Query) Run(ctx context.Context, ix Index) ([]Match, error) {
 		res = res[:q.Newest]
 		slices.SortFunc(res, func(a, b Match) int { return cmpName(&a, &b) })
 	}
-	if q.Shard.Count > 1 {
-		k := 0
-		for i := q.Shard.Index; i < len(res); i += q.Shard.Count {
-			res[k] = res[i]
-			k++
-		}
-		res = res[:k]
-	}
+	res = shardOf(res, q.Shard)
 	switch q.Sort {
 	case ByMTime:
 		slices.SortStableFunc(res, func(a, b Match) int { return cmpTime(c.modTime(&a), c.modTime(&b)) })
@@ -165,8 +158,5 @@ func (q Query) Run(ctx context.Context, ix Index) ([]Match, error) {
 	if q.Reverse {
 		slices.Reverse(res)
 	}
-	if q.Limit > 0 && len(res) > q.Limit {
-		res = res[:q.Limit]
-	}
-	return slices.Clip(res), nil
+	return slices.Clip(limit(res, q.Limit)), nil
 }

@@ -65,6 +65,10 @@ func runQuery(t *testing.T, ix Index, q Query) []string {
 	for i, m := range ms {
 		names[i] = m.Name()
 	}
+	// Names gives the same list, whichever way it takes.
+	if got, err := q.Names(context.Background(), ix); err != nil || !slices.Equal(got, names) {
+		t.Errorf("%+v: Names = %q, %v; Run's names %q", q, got, err, names)
+	}
 	return names
 }
 
