@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -29,7 +31,9 @@ type mountService interface {
 	Status() apiStatus
 	Flush(ctx context.Context) error
 	Fetch(ctx context.Context, paths []string) error
-	Index() glob.Index
+	// Index is the mount's index as it stands now (a glob that fetches
+	// asks again afterwards).
+	Index() (glob.Index, error)
 }
 
 // apiStatus is the answer of GET /v1/status and `drivesync status --json`.
@@ -80,6 +84,10 @@ type globRequest struct {
 	Reverse     bool     `json:"reverse,omitempty"`
 	Limit       int      `json:"limit,omitempty"`
 	NoFetch     bool     `json:"noFetch,omitempty"`
+	// Format of the answer: "json" (the default, a globResponse), "lines"
+	// (text: each match's absolute path and "\n") or "nul" (each path and
+	// a NUL byte), what `drivesync glob` prints without --json.
+	Format string `json:"format,omitempty"`
 }
 
 // query checks r and turns it into a glob.Query.
@@ -105,6 +113,11 @@ func (r globRequest) query() (glob.Query, error) {
 	if r.Newest < 0 || r.Limit < 0 {
 		return q, errors.New("glob: --newest and --limit must not be negative")
 	}
+	switch r.Format {
+	case "", "json", "lines", "nul":
+	default:
+		return q, fmt.Errorf("glob: format %q: want json, lines or nul", r.Format)
+	}
 	return q, q.Validate()
 }
 
@@ -126,10 +139,15 @@ type globResponse struct {
 	Fetched int         `json:"fetched"`
 }
 
-// runGlob answers r from ix; unless r.NoFetch it first makes fetch
-// download the matched files that are not local yet, then answers again.
-func runGlob(ctx context.Context, root string, ix glob.Index, fetch func(context.Context, []string) error, r globRequest) (globResponse, error) {
+// runGlob answers r from the index; unless r.NoFetch it first makes fetch
+// download the matched files that are not local yet, then answers again
+// from the index as it is then.
+func runGlob(ctx context.Context, root string, index func() (glob.Index, error), fetch func(context.Context, []string) error, r globRequest) (globResponse, error) {
 	q, err := r.query()
+	if err != nil {
+		return globResponse{}, err
+	}
+	ix, err := index()
 	if err != nil {
 		return globResponse{}, err
 	}
@@ -139,17 +157,13 @@ func runGlob(ctx context.Context, root string, ix glob.Index, fetch func(context
 	}
 	resp := globResponse{Root: root}
 	if !r.NoFetch && fetch != nil {
-		var want []string
-		for _, m := range ms {
-			if !m.Dir && m.State == stateRemote {
-				want = append(want, m.Path)
-			}
+		if resp.Fetched, err = fetchRemote(ctx, ms, fetch); err != nil {
+			return globResponse{}, err
 		}
-		if len(want) > 0 {
-			if err := fetch(ctx, want); err != nil {
-				return globResponse{}, fmt.Errorf("glob: fetching %d matched files: %w", len(want), err)
+		if resp.Fetched > 0 {
+			if ix, err = index(); err != nil {
+				return globResponse{}, err
 			}
-			resp.Fetched = len(want)
 			if ms, err = q.Run(ctx, ix); err != nil {
 				return globResponse{}, err
 			}
@@ -157,13 +171,97 @@ func runGlob(ctx context.Context, root string, ix glob.Index, fetch func(context
 	}
 	resp.Matches = make([]globMatch, len(ms))
 	for i, m := range ms {
-		abs := filepath.Join(root, filepath.FromSlash(m.Path))
-		if m.Slash {
-			abs += string(filepath.Separator)
-		}
-		resp.Matches[i] = globMatch{Path: abs, Rel: m.Name(), ID: m.ID, MD5: m.MD5, Size: m.Size, ModifiedTime: m.ModTime, Dir: m.Dir, State: m.State}
+		resp.Matches[i] = globMatch{Path: absName(root, m.Name()), Rel: m.Name(), ID: m.ID, MD5: m.MD5, Size: m.Size, ModifiedTime: m.ModTime, Dir: m.Dir, State: m.State}
 	}
 	return resp, nil
+}
+
+// fetchRemote makes fetch download the files among ms that are not local
+// yet and returns how many there were.
+func fetchRemote(ctx context.Context, ms []glob.Match, fetch func(context.Context, []string) error) (int, error) {
+	var want []string
+	for _, m := range ms {
+		if !m.Dir && m.State == stateRemote {
+			want = append(want, m.Path)
+		}
+	}
+	if len(want) == 0 {
+		return 0, nil
+	}
+	if err := fetch(ctx, want); err != nil {
+		return 0, fmt.Errorf("glob: fetching %d matched files: %w", len(want), err)
+	}
+	return len(want), nil
+}
+
+// globNames answers r with the result names only (glob.Query.Names: what
+// `drivesync glob` prints). Unless r.NoFetch it first fetches the matched
+// files that are not local yet, which needs the matches' states, unless
+// the index says that it has no such file at all.
+func globNames(ctx context.Context, index func() (glob.Index, error), fetch func(context.Context, []string) error, r globRequest) (names []string, fetched int, err error) {
+	q, err := r.query()
+	if err != nil {
+		return nil, 0, err
+	}
+	ix, err := index()
+	if err != nil {
+		return nil, 0, err
+	}
+	if rc, ok := ix.(interface{ RemoteFiles() int }); !r.NoFetch && fetch != nil && (!ok || rc.RemoteFiles() > 0) {
+		ms, err := q.Run(ctx, ix)
+		if err != nil {
+			return nil, 0, err
+		}
+		if fetched, err = fetchRemote(ctx, ms, fetch); err != nil {
+			return nil, 0, err
+		}
+		if fetched == 0 {
+			names = make([]string, len(ms))
+			for i := range ms {
+				names[i] = ms[i].Name()
+			}
+			return names, 0, nil
+		}
+		if ix, err = index(); err != nil {
+			return nil, 0, err
+		}
+	}
+	names, err = q.Names(ctx, ix)
+	return names, fetched, err
+}
+
+// absName is the local path of a result name (relative, slash-separated,
+// clean; a folder's may end in "/") under the mount root.
+func absName(root, name string) string {
+	if strings.HasSuffix(root, string(filepath.Separator)) {
+		return root + filepath.FromSlash(name)
+	}
+	return root + string(filepath.Separator) + filepath.FromSlash(name)
+}
+
+// writeNames writes the local path of each result name, each followed by
+// end: the "lines" and "nul" answers and `drivesync glob`'s output.
+func writeNames(w *bufio.Writer, root string, names []string, end byte) error {
+	prefix := root
+	if !strings.HasSuffix(prefix, string(filepath.Separator)) {
+		prefix += string(filepath.Separator)
+	}
+	for _, n := range names {
+		w.WriteString(prefix)
+		w.WriteString(filepath.FromSlash(n))
+		if err := w.WriteByte(end); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nameEnd is the byte that ends each path in a glob answer of format f.
+func nameEnd(f string) byte {
+	if f == "nul" {
+		return 0
+	}
+	return '\n'
 }
 
 type fetchRequest struct {
@@ -301,12 +399,33 @@ func (s *apiServer) glob(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, err)
 		return
 	}
-	resp, err := runGlob(r.Context(), s.svc.Status().Root, s.svc.Index(), s.svc.Fetch, req)
+	root := s.svc.Status().Root
+	if req.Format == "lines" || req.Format == "nul" {
+		names, fetched, err := globNames(r.Context(), s.svc.Index, s.svc.Fetch, req)
+		if err != nil {
+			s.fail(w, http.StatusInternalServerError, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Drivesync-Fetched", strconv.Itoa(fetched))
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if err := writeNames(bw, root, names, nameEnd(req.Format)); err == nil {
+			_ = bw.Flush()
+		}
+		return
+	}
+	resp, err := runGlob(r.Context(), root, s.svc.Index, s.svc.Fetch, req)
 	if err != nil {
 		s.fail(w, http.StatusInternalServerError, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	// Compact: a large answer costs a third less to write and read without
+	// the indentation (pipe it through python3 -m json.tool to read it).
+	w.Header().Set("Content-Type", "application/json")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := json.NewEncoder(bw).Encode(resp); err == nil {
+		_ = bw.Flush()
+	}
 }
 
 func (s *apiServer) fetch(w http.ResponseWriter, r *http.Request) {

@@ -67,7 +67,7 @@ func (m *memMount) Fetch(_ context.Context, paths []string) error {
 }
 
 // Index is live, like the state store: a Walk sees the entries as they are then.
-func (m *memMount) Index() glob.Index { return m }
+func (m *memMount) Index() (glob.Index, error) { return m, nil }
 
 func (m *memMount) Walk(dir string, fn func(*glob.Entry) bool) error {
 	m.mu.Lock()
@@ -264,6 +264,46 @@ func TestAPIGlob(t *testing.T) {
 	}
 }
 
+// The "lines" and "nul" formats send the absolute paths, ready to print,
+// after fetching as the JSON answer does.
+func TestAPIGlobLines(t *testing.T) {
+	m := newMemMount("/m")
+	c, _ := startAPI(t, m, nil)
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		req     globRequest
+		want    string
+		fetched []string
+	}{
+		{"lines, no fetch", globRequest{Patterns: []string{"my_data/images/*/*"}, NoFetch: true, Format: "lines"},
+			"/m/my_data/images/cats/a.jpg\n/m/my_data/images/cats/b.jpg\n/m/my_data/images/dogs/c.png\n", nil},
+		{"nul, folders", globRequest{Patterns: []string{"my_data/images/*/"}, NoFetch: true, Format: "nul"},
+			"/m/my_data/images/cats/\x00/m/my_data/images/dogs/\x00", nil},
+		{"lines, fetch", globRequest{Patterns: []string{"my_data/images/cats/*.jpg"}, Format: "lines"},
+			"/m/my_data/images/cats/a.jpg\n/m/my_data/images/cats/b.jpg\n", []string{"my_data/images/cats/b.jpg"}},
+		{"lines, nothing", globRequest{Patterns: []string{"none*"}, Format: "lines"}, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m.fetched = nil
+			var out strings.Builder
+			if err := c.GlobTo(ctx, tt.req, &out); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tt.want {
+				t.Errorf("got %q, want %q", out.String(), tt.want)
+			}
+			if !slices.Equal(m.fetched, tt.fetched) {
+				t.Errorf("fetched %q, want %q", m.fetched, tt.fetched)
+			}
+		})
+	}
+	if err := c.GlobTo(ctx, globRequest{Patterns: []string{"a/[b"}, Format: "lines"}, io.Discard); err == nil || !strings.Contains(err.Error(), "unterminated") {
+		t.Errorf("bad pattern: %v", err)
+	}
+}
+
 func TestAPIBadRequests(t *testing.T) {
 	c, sock := startAPI(t, newMemMount("/m"), nil)
 	ctx := context.Background()
@@ -279,6 +319,9 @@ func TestAPIBadRequests(t *testing.T) {
 	}
 	if code, _ := rawRequest(t, sock, "POST", "/v1/glob", nil, `{"patterns":["*"],"bogus":1}`); code != http.StatusBadRequest {
 		t.Errorf("unknown field: %d", code)
+	}
+	if code, _ := rawRequest(t, sock, "POST", "/v1/glob", nil, `{"patterns":["*"],"format":"xml"}`); code != http.StatusBadRequest {
+		t.Errorf("unknown format: %d", code)
 	}
 	if code, _ := rawRequest(t, sock, "GET", "/v1/flush", nil, ""); code != http.StatusMethodNotAllowed {
 		t.Errorf("GET flush: %d", code)

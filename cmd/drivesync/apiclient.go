@@ -32,20 +32,21 @@ func newAPIClient(sock string) *apiClient {
 	return &apiClient{sock: sock, hc: &http.Client{Transport: tr}}
 }
 
-// do sends a request and decodes a JSON answer into out; an error answer
-// becomes an error carrying the daemon's message.
-func (c *apiClient) do(ctx context.Context, method, path string, in, out any) error {
+// send sends a request and returns the daemon's answer if it is a 200; an
+// error answer becomes an error carrying the daemon's message. The caller
+// closes the body.
+func (c *apiClient) send(ctx context.Context, method, path string, in any) (*http.Response, error) {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, "http://localhost"+path, body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -56,28 +57,42 @@ func (c *apiClient) do(ctx context.Context, method, path string, in, out any) er
 	for try := 0; err != nil && method == http.MethodGet && try < 3 && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)); try++ {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 		resp, err = c.hc.Do(req)
 	}
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
-			return errNoDaemon
+			return nil, errNoDaemon
 		}
-		return fmt.Errorf("api %s %s: %w", method, path, err)
+		return nil, fmt.Errorf("api %s %s: %w", method, path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if err != nil {
+			return nil, fmt.Errorf("api %s %s: %w", method, path, err)
+		}
+		var e struct{ Error string }
+		if json.Unmarshal(data, &e) == nil && e.Error != "" {
+			return nil, &apiError{code: resp.StatusCode, msg: e.Error}
+		}
+		return nil, &apiError{code: resp.StatusCode, msg: string(bytes.TrimSpace(data))}
+	}
+	return resp, nil
+}
+
+// do sends a request and decodes a JSON answer into out (unless nil).
+func (c *apiClient) do(ctx context.Context, method, path string, in, out any) error {
+	resp, err := c.send(ctx, method, path, in)
+	if err != nil {
+		return err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
 	if err != nil {
 		return fmt.Errorf("api %s %s: %w", method, path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct{ Error string }
-		if json.Unmarshal(data, &e) == nil && e.Error != "" {
-			return &apiError{code: resp.StatusCode, msg: e.Error}
-		}
-		return &apiError{code: resp.StatusCode, msg: string(bytes.TrimSpace(data))}
 	}
 	if out == nil {
 		return nil
@@ -110,9 +125,29 @@ func (c *apiClient) Flush(ctx context.Context, timeout time.Duration) error {
 	return c.do(ctx, http.MethodPost, p, nil, nil)
 }
 
+// Glob asks for the matches as JSON (r.Format is set to "json").
 func (c *apiClient) Glob(ctx context.Context, r globRequest) (globResponse, error) {
 	var out globResponse
+	r.Format = "json"
 	return out, c.do(ctx, http.MethodPost, "/v1/glob", r, &out)
+}
+
+// GlobTo asks for the matches in r.Format ("lines" or "nul") and copies
+// the answer to w as it arrives, with no decoding: the paths, ready to
+// print.
+func (c *apiClient) GlobTo(ctx context.Context, r globRequest, w io.Writer) error {
+	if r.Format != "lines" && r.Format != "nul" {
+		return fmt.Errorf("glob: format %q: want lines or nul", r.Format)
+	}
+	resp, err := c.send(ctx, http.MethodPost, "/v1/glob", r)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		return fmt.Errorf("api POST /v1/glob: %w", err)
+	}
+	return nil
 }
 
 func (c *apiClient) Fetch(ctx context.Context, paths []string) error {

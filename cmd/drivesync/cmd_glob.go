@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drivesync/drivesync/cache"
+	"github.com/drivesync/drivesync/glob"
 )
 
 type globFlags struct {
@@ -68,6 +69,14 @@ func runGlobCmd(ctx context.Context, g *globals, f *globFlags, out, errOut io.Wr
 		}
 		f.req.Newest = 1
 	}
+	switch {
+	case f.asJSON:
+		f.req.Format = "json"
+	case f.nul:
+		f.req.Format = "nul"
+	default:
+		f.req.Format = "lines"
+	}
 	if _, err := f.req.query(); err != nil { // bad patterns fail before any daemon is asked
 		return err
 	}
@@ -79,65 +88,110 @@ func runGlobCmd(ctx context.Context, g *globals, f *globFlags, out, errOut io.Wr
 	if err != nil {
 		return err
 	}
-	resp, err := newAPIClient(md.Sock).Glob(ctx, f.req)
-	if errors.Is(err, errNoDaemon) {
-		resp, err = offlineGlob(ctx, md, f.req)
-		if err == nil && !f.req.NoFetch {
-			n := 0
-			for _, m := range resp.Matches {
-				if m.State == stateRemote {
-					n++
-				}
-			}
-			if n > 0 {
-				fmt.Fprintf(errOut, "drivesync: %d matched files are not downloaded and no daemon is running to fetch them (drivesync mount %s)\n", n, md.Root)
-			}
-		}
-	}
-	if err != nil {
-		return err
-	}
-	return printMatches(out, resp.Matches, f.nul, f.asJSON)
-}
-
-// offlineGlob answers from the saved state of a mount whose daemon is not running.
-func offlineGlob(ctx context.Context, md mountDirs, req globRequest) (globResponse, error) {
-	if _, err := readMountInfo(md.Info()); err != nil {
-		return globResponse{}, fmt.Errorf("glob: %s: %w", md.Root, errNotMount)
-	}
-	store, err := cache.Open(md.DB(), cache.Options{})
-	if err != nil {
-		return globResponse{}, fmt.Errorf("glob: state of %s: %w", md.Root, err)
-	}
-	defer store.Close()
-	return runGlob(ctx, md.Root, storeIndex{store}, nil, req)
-}
-
-func printMatches(out io.Writer, ms []globMatch, nul, asJSON bool) error {
 	w := bufio.NewWriterSize(out, 64<<10) // one write per 64 KiB, not per path
-	if err := writeMatches(w, ms, nul, asJSON); err != nil {
+	c := newAPIClient(md.Sock)
+	if f.asJSON {
+		resp, err := c.Glob(ctx, f.req)
+		if errors.Is(err, errNoDaemon) {
+			resp, err = offlineGlob(ctx, md, f.req, errOut)
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeJSONMatches(w, resp.Matches); err != nil {
+			return err
+		}
+		return w.Flush()
+	}
+	// The daemon sends the paths ready to print.
+	err = c.GlobTo(ctx, f.req, w)
+	if errors.Is(err, errNoDaemon) {
+		err = offlineGlobNames(ctx, md, f.req, w, errOut)
+	}
+	if err != nil {
 		return err
 	}
 	return w.Flush()
 }
 
-func writeMatches(w io.Writer, ms []globMatch, nul, asJSON bool) error {
-	if asJSON {
-		if ms == nil {
-			ms = []globMatch{}
+// openOffline opens the saved state of a mount whose daemon is not running,
+// read-only: a listing writes nothing.
+func openOffline(md mountDirs) (*cache.Store, error) {
+	if _, err := readMountInfo(md.Info()); err != nil {
+		return nil, fmt.Errorf("glob: %s: %w", md.Root, errNotMount)
+	}
+	store, err := cache.Open(md.DB(), cache.Options{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("glob: state of %s: %w", md.Root, err)
+	}
+	return store, nil
+}
+
+// offlineGlob answers from the saved state of a mount whose daemon is not
+// running; nothing is fetched, and unless req.NoFetch it says so on errOut
+// when matched files are not downloaded.
+func offlineGlob(ctx context.Context, md mountDirs, req globRequest, errOut io.Writer) (globResponse, error) {
+	store, err := openOffline(md)
+	if err != nil {
+		return globResponse{}, err
+	}
+	defer store.Close()
+	resp, err := runGlob(ctx, md.Root, func() (glob.Index, error) { return storeIndex{store}, nil }, nil, req)
+	if err != nil {
+		return globResponse{}, err
+	}
+	if !req.NoFetch {
+		n := 0
+		for _, m := range resp.Matches {
+			if !m.Dir && m.State == stateRemote {
+				n++
+			}
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(ms)
+		noteNotFetched(errOut, md, n)
 	}
-	end := "\n"
-	if nul {
-		end = "\x00"
-	}
-	for _, m := range ms {
-		if _, err := io.WriteString(w, m.Path+end); err != nil {
+	return resp, nil
+}
+
+// offlineGlobNames writes the paths of the matches from the saved state of
+// a mount whose daemon is not running. With req.NoFetch only the names are
+// gathered (glob.Query.Names); otherwise the matches' states too, to say
+// how many are not downloaded.
+func offlineGlobNames(ctx context.Context, md mountDirs, req globRequest, w *bufio.Writer, errOut io.Writer) error {
+	if !req.NoFetch {
+		resp, err := offlineGlob(ctx, md, req, errOut)
+		if err != nil {
 			return err
 		}
+		names := make([]string, len(resp.Matches))
+		for i, m := range resp.Matches {
+			names[i] = m.Rel
+		}
+		return writeNames(w, md.Root, names, nameEnd(req.Format))
 	}
-	return nil
+	store, err := openOffline(md)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	names, _, err := globNames(ctx, func() (glob.Index, error) { return storeIndex{store}, nil }, nil, req)
+	if err != nil {
+		return err
+	}
+	return writeNames(w, md.Root, names, nameEnd(req.Format))
+}
+
+func noteNotFetched(errOut io.Writer, md mountDirs, n int) {
+	if n > 0 {
+		fmt.Fprintf(errOut, "drivesync: %d matched files are not downloaded and no daemon is running to fetch them (drivesync mount %s)\n", n, md.Root)
+	}
+}
+
+// writeJSONMatches prints the matches of --json: an indented array.
+func writeJSONMatches(w io.Writer, ms []globMatch) error {
+	if ms == nil {
+		ms = []globMatch{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(ms)
 }

@@ -36,6 +36,7 @@ type engine interface {
 type daemonService struct {
 	eng      engine
 	store    *cache.Store
+	index    *liveIndex // the store's listing in memory, for glob
 	info     mountInfo
 	progress atomic.Pointer[apiProgress]
 	ready    chan struct{} // closed when the engine's loop first runs (phase idle)
@@ -78,7 +79,9 @@ func (d *daemonService) whenRunning(ctx context.Context, fn func(context.Context
 	return fn(ctx)
 }
 
-func (d *daemonService) Index() glob.Index { return storeIndex{d.store} }
+// Index is the store's listing as committed now, kept in memory between
+// queries while the store does not change.
+func (d *daemonService) Index() (glob.Index, error) { return d.index.Current() }
 
 // mountFlags are the flags of `drivesync mount`.
 type mountFlags struct {
@@ -164,7 +167,7 @@ func runDaemon(ctx context.Context, cmd *cobra.Command, g *globals, f *mountFlag
 		return err
 	}
 	defer client.Close()
-	svc := &daemonService{store: store, info: info, ready: make(chan struct{})}
+	svc := &daemonService{store: store, index: &liveIndex{st: store}, info: info, ready: make(chan struct{})}
 	m, err := mount.New(mount.Config{
 		Remote: client, Store: store, Root: md.Root, RemoteRoot: id.RootID, DriveID: id.DriveID,
 		StateDir: md.State, Poll: f.poll, Settle: f.settle, Parallel: f.parallel, ReadOnly: f.readOnly, ExportDocs: f.exportDocs,
