@@ -1,6 +1,7 @@
 package imageload
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -42,6 +43,44 @@ func BenchmarkDecodeJPEG(b *testing.B) {
 		if _, err := decodeJPEG(data, 1, nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkDecodeJPEGReuse decodes into a reused buffer, as the Loader does;
+// Draft at 1/2 scale, as for 1024×768 → 224×224.
+func BenchmarkDecodeJPEGReuse(b *testing.B) {
+	for _, scale := range []int{1, 2} {
+		b.Run(fmt.Sprintf("scale=1/%d", scale), func(b *testing.B) {
+			data := benchImage(b)
+			ws := &workspace{}
+			defer reportCPU(b, cpuTime())
+			for b.Loop() {
+				if _, err := decodeJPEG(data, scale, ws); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkResample224Bilinear is the resize alone with a workspace, from
+// the full decode and from the 1/2-scale draft decode.
+func BenchmarkResample224Bilinear(b *testing.B) {
+	for _, scale := range []int{1, 2} {
+		b.Run(fmt.Sprintf("scale=1/%d", scale), func(b *testing.B) {
+			im, err := decodeJPEG(benchImage(b), scale, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f, _ := filterFor(Bilinear)
+			ws := &workspace{}
+			defer reportCPU(b, cpuTime())
+			for b.Loop() {
+				if _, err := resample(im, 224, 224, f, box{0, 0, float32(im.Width), float32(im.Height)}, ws); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

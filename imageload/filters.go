@@ -44,6 +44,7 @@ func ParseInterpolation(s string) (Interpolation, error) {
 type filter struct {
 	support float64
 	eval    func(xs []float64)
+	interp  Interpolation // which one: the key of cached coefficients
 }
 
 // Pillow's constants: 0.54f and 0.46f are C floats promoted to double.
@@ -57,7 +58,7 @@ const piC = 3.14159265358979323846 // M_PI
 func filterFor(i Interpolation) (filter, error) {
 	switch i {
 	case Box:
-		return filter{0.5, func(xs []float64) {
+		return filter{interp: i, support: 0.5, eval: func(xs []float64) {
 			for j, x := range xs {
 				if x > -0.5 && x <= 0.5 {
 					xs[j] = 1
@@ -67,7 +68,7 @@ func filterFor(i Interpolation) (filter, error) {
 			}
 		}}, nil
 	case Bilinear:
-		return filter{1, func(xs []float64) {
+		return filter{interp: i, support: 1, eval: func(xs []float64) {
 			for j, x := range xs {
 				if x < 0 {
 					x = -x
@@ -80,7 +81,7 @@ func filterFor(i Interpolation) (filter, error) {
 			}
 		}}, nil
 	case Bicubic:
-		return filter{2, func(xs []float64) {
+		return filter{interp: i, support: 2, eval: func(xs []float64) {
 			const a = -0.5
 			for j, x := range xs {
 				if x < 0 {
@@ -99,9 +100,9 @@ func filterFor(i Interpolation) (filter, error) {
 			}
 		}}, nil
 	case Hamming:
-		return filter{1, hammingEval}, nil
+		return filter{interp: i, support: 1, eval: hammingEval}, nil
 	case Lanczos:
-		return filter{3, lanczosEval}, nil
+		return filter{interp: i, support: 3, eval: lanczosEval}, nil
 	}
 	return filter{}, fmt.Errorf("no resampling filter for %v", i)
 }

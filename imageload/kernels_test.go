@@ -1,38 +1,101 @@
 package imageload
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
 
-// TestKernelsAgree: the build's resampling kernels (C under cgo) and the Go
-// ones give identical bytes, so both builds are held to the goldens.
-func TestKernelsAgree(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
+// kernelCase is one horizontal+vertical resampling problem for the kernels.
+type kernelCase struct {
+	mode          Mode
+	interp        Interpolation
+	inW, inH      int
+	outW, outH    int
+	bx0, bx1      float32 // horizontal box
+	by0, by1      float32 // vertical box
+	slack, offset int     // spare capacity after the input's pixels; first input row
+	name          string
+}
+
+func kernelCases(r *rand.Rand) []kernelCase {
+	var cs []kernelCase
+	add := func(c kernelCase) {
+		c.name = fmt.Sprintf("%v/%v/%dx%d->%dx%d/box(%g,%g,%g,%g)/slack=%d", c.mode, c.interp, c.inW, c.inH,
+			c.outW, c.outH, c.bx0, c.by0, c.bx1, c.by1, c.slack)
+		cs = append(cs, c)
+	}
 	for _, mode := range []Mode{ModeL, ModeLA, ModeRGB, ModeRGBa} {
 		for _, interp := range []Interpolation{Bilinear, Bicubic, Lanczos, Box, Hamming} {
-			im := newImage(mode, 37+r.IntN(20), 23+r.IntN(20))
-			for i := range im.Pix {
-				im.Pix[i] = uint8(r.IntN(256))
-			}
-			f, _ := filterFor(interp)
-			w, h := 5+r.IntN(60), 5+r.IntN(60)
-			hc := precomputeCoeffs(im.Width, 0.5, float32(im.Width), w, f)
-			hc.normalize8()
-			vc := precomputeCoeffs(im.Height, 0, float32(im.Height)-1.25, h, f)
-			vc.normalize8()
+			// Small random problems, as before: down, up and mixed.
+			w, h := 37+r.IntN(20), 23+r.IntN(20)
+			add(kernelCase{mode: mode, interp: interp, inW: w, inH: h, outW: 5 + r.IntN(60), outH: 5 + r.IntN(60),
+				bx0: 0.5, bx1: float32(w), by0: 0, by1: float32(h) - 1.25})
+			// Strong downscale: dozens of taps, many 4-tap groups.
+			add(kernelCase{mode: mode, interp: interp, inW: 301, inH: 97, outW: 7, outH: 13,
+				bx0: 0, bx1: 301, by0: 0, by1: 97, slack: 64})
+			// Same size, integer box: single weights of exactly 1.0 (2^22).
+			add(kernelCase{mode: mode, interp: interp, inW: 33, inH: 9, outW: 33, outH: 9,
+				bx0: 0, bx1: 33, by0: 0, by1: 9})
+			// Upscale of a tiny image, no spare capacity: the last pixels
+			// must take the scalar path.
+			add(kernelCase{mode: mode, interp: interp, inW: 3, inH: 2, outW: 50, outH: 7,
+				bx0: 0, bx1: 3, by0: 0, by1: 2})
+			// The benchmark's shape, on a band of rows starting at offset.
+			add(kernelCase{mode: mode, interp: interp, inW: 512, inH: 40, outW: 224, outH: 20,
+				bx0: 0, bx1: 512, by0: 0, by1: 30, slack: 64, offset: 10})
+		}
+	}
+	return cs
+}
 
-			a, b := newImage(mode, w, im.Height), newImage(mode, w, im.Height)
-			horizontal8(a, im, 0, &hc)
-			horizontal8Go(b, im, 0, &hc)
-			if string(a.Pix) != string(b.Pix) {
-				t.Errorf("%v %v: horizontal kernels differ", mode, interp)
+// TestKernelsAgree: the build's resampling kernels — vectorised C where the
+// CPU has it, scalar C, and the Go twins — give identical bytes, so each is
+// held to the goldens that any of them passes.
+func TestKernelsAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	t.Logf("vector kernels on this CPU: %t", simdKernels())
+	for _, c := range kernelCases(r) {
+		ch := c.mode.Channels()
+		pix := make([]uint8, c.inW*c.inH*ch, c.inW*c.inH*ch+c.slack)
+		for i := range pix {
+			pix[i] = uint8(r.IntN(256))
+		}
+		im := &Image{Mode: c.mode, Width: c.inW, Height: c.inH, Pix: pix}
+		f, _ := filterFor(c.interp)
+		hc := precomputeCoeffs(c.inW, c.bx0, c.bx1, c.outW, f)
+		vc := precomputeCoeffs(c.inH-c.offset, c.by0, c.by1, c.outH, f)
+		rows := c.inH - c.offset
+
+		var hs [][]uint8
+		for _, run := range []func(out *Image){
+			func(out *Image) { horizontal8Go(out, im, c.offset, &hc) },
+			func(out *Image) { horizontal8C(out, im, c.offset, &hc, false) },
+			func(out *Image) { horizontal8C(out, im, c.offset, &hc, true) },
+		} {
+			out := newImage(c.mode, c.outW, rows)
+			run(out)
+			hs = append(hs, out.Pix)
+		}
+		for i := 1; i < len(hs); i++ {
+			if string(hs[i]) != string(hs[0]) {
+				t.Errorf("%s: horizontal kernel %d differs from Go", c.name, i)
 			}
-			va, vb := newImage(mode, w, h), newImage(mode, w, h)
-			vertical8(va, a, &vc)
-			vertical8Go(vb, a, &vc)
-			if string(va.Pix) != string(vb.Pix) {
-				t.Errorf("%v %v: vertical kernels differ", mode, interp)
+		}
+		mid := &Image{Mode: c.mode, Width: c.outW, Height: rows, Pix: hs[0]}
+		var vs [][]uint8
+		for _, run := range []func(out *Image){
+			func(out *Image) { vertical8Go(out, mid, &vc) },
+			func(out *Image) { vertical8C(out, mid, &vc, false) },
+			func(out *Image) { vertical8C(out, mid, &vc, true) },
+		} {
+			out := newImage(c.mode, c.outW, c.outH)
+			run(out)
+			vs = append(vs, out.Pix)
+		}
+		for i := 1; i < len(vs); i++ {
+			if string(vs[i]) != string(vs[0]) {
+				t.Errorf("%s: vertical kernel %d differs from Go", c.name, i)
 			}
 		}
 	}

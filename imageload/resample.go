@@ -19,11 +19,19 @@ type box struct{ x0, y0, x1, y1 float32 }
 
 // coeffs are one axis' kernels: for output i, the input range
 // [bounds[2i], bounds[2i]+bounds[2i+1]) and ksize weights starting at k[i*ksize].
+// The rest is derived for the 8-bit kernels on first use (prepare8,
+// prepareVec) and kept with the coefficients, which a workspace caches.
 type coeffs struct {
 	ksize  int
 	bounds []int
 	k      []float64
-	fixed  []int32
+	// first and last bound the input rows or columns any output reads.
+	first, last int
+
+	fixed    []int32 // k in 22-bit fixed point (normalize_coeffs_8bpc)
+	bounds32 []int32 // bounds for C
+	groups   []int32 // per output, its taps in groups of 4 (kernels.c)
+	vec      []int32 // fixed split into 16-bit pairs for the vector kernel (kernels.c)
 }
 
 // precomputeCoeffs is Pillow's precompute_coeffs.
@@ -68,17 +76,90 @@ func precomputeCoeffs(inSize int, in0, in1 float32, outSize int, f filter) coeff
 		c.bounds[xx*2] = xmin
 		c.bounds[xx*2+1] = xmax
 	}
+	if outSize > 0 {
+		c.first = c.bounds[0]
+		c.last = c.bounds[outSize*2-2] + c.bounds[outSize*2-1]
+	}
 	return c
+}
+
+// shift makes the bounds relative to input position first, for a pass that
+// reads an intermediate image starting there.
+func (c *coeffs) shift() {
+	for i := 0; i < len(c.bounds); i += 2 {
+		c.bounds[i] -= c.first
+	}
 }
 
 // normalize8 is normalize_coeffs_8bpc.
 func (c *coeffs) normalize8() {
+	if c.fixed != nil {
+		return
+	}
 	c.fixed = make([]int32, len(c.k))
 	for i, v := range c.k {
 		if v < 0 {
 			c.fixed[i] = int32(-0.5 + v*(1<<precisionBits))
 		} else {
 			c.fixed[i] = int32(0.5 + v*(1<<precisionBits))
+		}
+	}
+}
+
+// prepare8 derives what the C kernels take: the fixed-point weights and
+// 32-bit bounds.
+func (c *coeffs) prepare8() {
+	c.normalize8()
+	if c.bounds32 == nil {
+		c.bounds32 = make([]int32, len(c.bounds)+2) // never empty, for &[0]
+		for i, v := range c.bounds {
+			c.bounds32[i] = int32(v)
+		}
+	}
+}
+
+// prepareVec lays out the weights for the vector horizontal kernel
+// (kernels.c): per output, its taps in groups of 4, each group two 8-lane
+// int32 vectors, kl pairs then kh pairs, where k = kh<<15 + kl, 0 <= kl < 2^15;
+// lanes 0-3 hold (k[t], k[t+1]) as two int16 and lanes 4-7 (k[t+2], k[t+3]);
+// taps at or past xmax weigh 0.
+func (c *coeffs) prepareVec() {
+	if c.vec != nil {
+		return
+	}
+	c.prepare8()
+	n := len(c.bounds) / 2
+	c.groups = make([]int32, n+1)
+	total := 0
+	for i := 0; i < n; i++ {
+		g := (c.bounds[2*i+1] + 3) / 4
+		c.groups[i] = int32(g)
+		total += g
+	}
+	c.vec = make([]int32, 16*total+1)
+	v := c.vec
+	for i := 0; i < n; i++ {
+		xmax := c.bounds[2*i+1]
+		k := c.fixed[i*c.ksize : i*c.ksize+xmax]
+		tap := func(t int) int32 {
+			if t < xmax {
+				return k[t]
+			}
+			return 0
+		}
+		pair := func(a, b int32) int32 { return int32(uint32(uint16(a)) | uint32(uint16(b))<<16) }
+		for g := 0; g < int(c.groups[i]); g++ {
+			t := 4 * g
+			for half := 0; half < 2; half++ {
+				k0, k1 := tap(t+2*half), tap(t+2*half+1)
+				lo := pair(k0&0x7fff, k1&0x7fff)
+				hi := pair(k0>>15, k1>>15)
+				for l := 0; l < 4; l++ {
+					v[4*half+l] = lo
+					v[8+4*half+l] = hi
+				}
+			}
+			v = v[16:]
 		}
 	}
 }
@@ -113,32 +194,26 @@ func resample(im *Image, w, h int, f filter, b box, ws *workspace) (*Image, erro
 	needH := w != im.Width || b.x0 != 0 || b.x1 != float32(w)
 	needV := h != im.Height || b.y0 != 0 || b.y1 != float32(h)
 
-	vert := precomputeCoeffs(im.Height, b.y0, b.y1, h, f)
-	yFirst := vert.bounds[0]
-	yLast := vert.bounds[h*2-2] + vert.bounds[h*2-1]
-
+	// The vertical coefficients index the horizontal pass's output, which
+	// holds only the input rows the vertical pass reads.
+	vert := ws.coeffs(coeffKey{im.Height, b.y0, b.y1, h, f.interp, needH}, f)
 	cur := im
 	if needH {
-		horiz := precomputeCoeffs(im.Width, b.x0, b.x1, w, f)
-		for i := 0; i < h; i++ {
-			vert.bounds[i*2] -= yFirst
-		}
-		tmp := ws.tmpImage(im.Mode, w, yLast-yFirst)
+		horiz := ws.coeffs(coeffKey{im.Width, b.x0, b.x1, w, f.interp, false}, f)
+		tmp := ws.tmpImage(im.Mode, w, vert.last-vert.first)
 		if im.Mode.wide() {
-			horizontal32(tmp, im, yFirst, &horiz)
+			horizontal32(tmp, im, vert.first, horiz)
 		} else {
-			horiz.normalize8()
-			horizontal8(tmp, im, yFirst, &horiz)
+			horizontal8(tmp, im, vert.first, horiz)
 		}
 		cur = tmp
 	}
 	if needV {
 		out := newImage(im.Mode, cur.Width, h)
 		if im.Mode.wide() {
-			vertical32(out, cur, &vert)
+			vertical32(out, cur, vert)
 		} else {
-			vert.normalize8()
-			vertical8(out, cur, &vert)
+			vertical8(out, cur, vert)
 		}
 		cur = out
 	}
@@ -156,6 +231,7 @@ func resample(im *Image, w, h int, f filter, b box, ws *workspace) (*Image, erro
 // horizontal8Go is ImagingResampleHorizontal_8bpc in Go (the purego build's
 // kernel; the cgo build runs the same arithmetic in C, kernels_cgo.go).
 func horizontal8Go(out, in *Image, offset int, c *coeffs) {
+	c.normalize8()
 	ch := in.Mode.Channels()
 	inStride := in.Width * ch
 	outStride := out.Width * ch
@@ -206,6 +282,7 @@ func horizontal8Go(out, in *Image, offset int, c *coeffs) {
 
 // vertical8Go is ImagingResampleVertical_8bpc in Go.
 func vertical8Go(out, in *Image, c *coeffs) {
+	c.normalize8()
 	ch := in.Mode.Channels()
 	stride := in.Width * ch
 	const half = int32(1) << (precisionBits - 1)

@@ -1,19 +1,68 @@
 package imageload
 
-// workspace holds the large buffers one load_img call needs (the decoded
-// image, the horizontal pass's intermediate), so a Loader's workers reuse
-// them instead of allocating ~2–3 MB per image: with Go's collector those
-// allocations cost more CPU than the JPEG decode itself.
-// A nil *workspace allocates fresh buffers.
+// workspace holds what one load_img call needs besides its result — the
+// file's bytes, the decoded image, the horizontal pass's intermediate, the
+// resampling coefficients — so a Loader's workers reuse them instead of
+// allocating ~3 MB per image and recomputing the same coefficients for
+// every file of one size: with Go's collector those allocations cost more
+// CPU than the JPEG decode itself. A nil *workspace allocates fresh buffers.
 type workspace struct {
-	dec, tmp []uint8
+	file, dec, tmp []uint8
+	coeff          map[coeffKey]*coeffs
 }
 
+// coeffKey is everything precomputeCoeffs depends on, plus whether the
+// bounds were shifted for an intermediate image.
+type coeffKey struct {
+	inSize   int
+	in0, in1 float32
+	outSize  int
+	interp   Interpolation
+	shifted  bool
+}
+
+// maxCachedCoeffs bounds the cache; a run of mixed sizes just recomputes.
+const maxCachedCoeffs = 32
+
+// coeffs returns the coefficients for k (filter f), computed once per
+// workspace. Callers must not modify them.
+func (ws *workspace) coeffs(k coeffKey, f filter) *coeffs {
+	if ws != nil {
+		if c, ok := ws.coeff[k]; ok {
+			return c
+		}
+	}
+	c := precomputeCoeffs(k.inSize, k.in0, k.in1, k.outSize, f)
+	if k.shifted {
+		c.shift()
+	}
+	if ws != nil {
+		if ws.coeff == nil || len(ws.coeff) >= maxCachedCoeffs {
+			ws.coeff = map[coeffKey]*coeffs{}
+		}
+		ws.coeff[k] = &c
+	}
+	return &c
+}
+
+// slack is how far the vector kernels may read past an image's last pixel
+// (kernels.c); buffers from the workspace carry it so those reads stay in
+// the allocation and the last pixels need no scalar fallback.
+const slack = 64
+
 func grow(slot *[]uint8, n int) []uint8 {
-	if cap(*slot) < n {
-		*slot = make([]uint8, n)
+	if cap(*slot) < n+slack {
+		*slot = make([]uint8, n+slack)
 	}
 	return (*slot)[:n]
+}
+
+// fileBuf returns a buffer of n bytes to read a file into.
+func (ws *workspace) fileBuf(n int) []uint8 {
+	if ws == nil {
+		return make([]uint8, n)
+	}
+	return grow(&ws.file, n)
 }
 
 // decodeBuf returns an uninitialised buffer for a decoder to fill entirely.
