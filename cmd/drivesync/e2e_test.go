@@ -30,6 +30,13 @@ type e2e struct {
 	t    *testing.T
 	bin  string
 	home string
+	env  []string // more environment for every command
+}
+
+// environ is the environment the binary runs with.
+func (e *e2e) environ() []string {
+	env := append(os.Environ(), "DRIVESYNC_HOME="+e.home, "DRIVESYNC_CONFIG="+filepath.Join(e.home, "config"), "GORACE=halt_on_error=1")
+	return append(env, e.env...)
 }
 
 func buildBinary(t *testing.T) string {
@@ -42,7 +49,11 @@ func buildBinary(t *testing.T) string {
 		t.Skip("no go tool to build the binary")
 	}
 	bin := filepath.Join(t.TempDir(), "drivesync")
-	out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput()
+	args := []string{"build", "-o", bin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	out, err := exec.Command(gobin, append(args, ".")...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -55,7 +66,7 @@ func (e *e2e) run(args ...string) (string, string, int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, e.bin, args...)
-	cmd.Env = append(os.Environ(), "DRIVESYNC_HOME="+e.home, "DRIVESYNC_CONFIG="+filepath.Join(e.home, "config"))
+	cmd.Env = e.environ()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
