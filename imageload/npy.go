@@ -12,7 +12,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/sbinet/npyio/npy"
 )
@@ -20,18 +19,18 @@ import (
 // NpyWriter streams an array of shape (N, item...) into a .npy file (format
 // version 1.0, little endian, C order) without holding it in memory. N is
 // counted as items are written and patched into the header at Commit. The
-// data goes to a temporary file next to the target, renamed into place by
-// Commit: the target is never left half-written.
+// data goes to a temporary file next to the target in large sequential
+// writes (outFile: direct I/O where possible), renamed into place by Commit:
+// the target is never left half-written.
 type NpyWriter struct {
 	path, tmp string
 	f         *os.File
-	bw        *bufio.Writer
+	out       *outFile
 	descr     string
 	item      []int
 	itemLen   int
 	n         int
 	hdrLen    int
-	buf       []byte
 	err       error
 }
 
@@ -65,12 +64,18 @@ const maxHeaderN = math.MaxInt64
 
 // CreateNpy starts writing path; item is the shape of one item (H, W, C).
 func CreateNpy(path string, dtype DType, item []int) (*NpyWriter, error) {
+	return createNpy(path, dtype, item, defaultChunk, true)
+}
+
+// createNpy is CreateNpy with the write size and the direct I/O choice
+// exposed for tests.
+func createNpy(path string, dtype DType, item []int, chunk int, direct bool) (*NpyWriter, error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("npy %s: %w", path, err)
 	}
-	w := &NpyWriter{path: path, tmp: f.Name(), f: f, bw: bufio.NewWriterSize(f, 1<<20),
+	w := &NpyWriter{path: path, tmp: f.Name(), f: f, out: newOutFile(f, chunk, direct),
 		descr: dtype.descr(), item: append([]int(nil), item...), itemLen: 1}
 	for _, d := range item {
 		w.itemLen *= d
@@ -79,7 +84,7 @@ func CreateNpy(path string, dtype DType, item []int) (*NpyWriter, error) {
 	// the same length.
 	h := npyHeader(w.descr, append([]int{maxHeaderN}, item...), 0)
 	w.hdrLen = len(h)
-	if _, err := w.bw.Write(h); err != nil {
+	if err := w.out.write(h); err != nil {
 		w.Abort()
 		return nil, fmt.Errorf("npy %s: %w", path, err)
 	}
@@ -109,46 +114,102 @@ func npyHeader(descr string, shape []int, total int) []byte {
 	return append(h, dict...)
 }
 
-// WriteFloat32 appends one item.
-func (w *NpyWriter) WriteFloat32(a []float32) error {
+func (w *NpyWriter) check(n int, descr string) error {
 	if w.err != nil {
 		return w.err
 	}
-	if w.descr != "<f4" || len(a) != w.itemLen {
-		return fmt.Errorf("npy %s: item of %d float32, want %d %s", w.path, len(a), w.itemLen, w.descr)
+	if w.descr != descr || n != w.itemLen {
+		return fmt.Errorf("npy %s: item of %d %s, want %d %s", w.path, n, dtypeName(descr), w.itemLen, dtypeName(w.descr))
 	}
-	if len(a) > 0 && littleEndian() {
-		// The in-memory bytes already are '<f4'.
-		return w.write(unsafe.Slice((*byte)(unsafe.Pointer(&a[0])), 4*len(a)))
-	}
-	if cap(w.buf) < 4*len(a) {
-		w.buf = make([]byte, 4*len(a))
-	}
-	b := w.buf[:4*len(a)]
-	for i, v := range a {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
-	}
-	return w.write(b)
+	return nil
 }
 
-func littleEndian() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
+func dtypeName(descr string) string {
+	if descr == "|u1" {
+		return "uint8"
+	}
+	return "float32"
+}
+
+// WriteFloat32 appends one item.
+func (w *NpyWriter) WriteFloat32(a []float32) error {
+	if err := w.check(len(a), "<f4"); err != nil {
+		return err
+	}
+	return w.fill(len(a), 4, func(dst []byte, from int) {
+		for i, v := range a[from : from+len(dst)/4] {
+			binary.LittleEndian.PutUint32(dst[4*i:], math.Float32bits(v))
+		}
+	})
 }
 
 // WriteUint8 appends one item.
 func (w *NpyWriter) WriteUint8(a []uint8) error {
-	if w.err != nil {
-		return w.err
+	if err := w.check(len(a), "|u1"); err != nil {
+		return err
 	}
-	if w.descr != "|u1" || len(a) != w.itemLen {
-		return fmt.Errorf("npy %s: item of %d uint8, want %d %s", w.path, len(a), w.itemLen, w.descr)
-	}
-	return w.write(a)
+	return w.done(w.out.write(a))
 }
 
-func (w *NpyWriter) write(b []byte) error {
-	if _, err := w.bw.Write(b); err != nil {
+// WriteImage appends im as one item of the file's dtype: img_to_array's
+// float32 values, converted straight into the output buffer, or the uint8
+// samples (refused for the 16-bit modes, which do not fit).
+func (w *NpyWriter) WriteImage(im *Image) error {
+	if w.descr == "|u1" {
+		if im.Mode.wide() {
+			return fmt.Errorf("npy %s: mode %v holds 16-bit samples: uint8 output would clip them; use float32", w.path, im.Mode)
+		}
+		return w.WriteUint8(im.Pix)
+	}
+	if im.Mode.wide() {
+		if err := w.check(len(im.Int), "<f4"); err != nil {
+			return err
+		}
+		return w.fill(len(im.Int), 4, func(dst []byte, from int) {
+			for i, v := range im.Int[from : from+len(dst)/4] {
+				binary.LittleEndian.PutUint32(dst[4*i:], math.Float32bits(float32(v)))
+			}
+		})
+	}
+	if err := w.check(len(im.Pix), "<f4"); err != nil {
+		return err
+	}
+	return w.fill(len(im.Pix), 4, func(dst []byte, from int) {
+		for i, v := range im.Pix[from : from+len(dst)/4] {
+			binary.LittleEndian.PutUint32(dst[4*i:], math.Float32bits(float32(v)))
+		}
+	})
+}
+
+// fill appends n elements of size bytes each, put rendering elements
+// [from, from+len(dst)/size) into dst, which is part of the output buffer.
+func (w *NpyWriter) fill(n, size int, put func(dst []byte, from int)) error {
+	var tmp []byte
+	for from := 0; from < n; {
+		s, err := w.out.space()
+		if err != nil {
+			return w.done(err)
+		}
+		k := min(len(s)/size, n-from)
+		if k == 0 { // an element straddles the buffer's end
+			tmp = append(tmp[:0], make([]byte, size)...)
+			put(tmp, from)
+			if err := w.out.write(tmp); err != nil {
+				return w.done(err)
+			}
+			from++
+			continue
+		}
+		put(s[:k*size], from)
+		w.out.advance(k * size)
+		from += k
+	}
+	return w.done(nil)
+}
+
+// done counts an item written, or records the error that stops the writer.
+func (w *NpyWriter) done(err error) error {
+	if err != nil {
 		w.err = fmt.Errorf("npy %s: %w", w.path, err)
 		return w.err
 	}
@@ -165,11 +226,7 @@ func (w *NpyWriter) Commit() error {
 		w.Abort()
 		return w.err
 	}
-	err := w.bw.Flush()
-	if err == nil {
-		h := npyHeader(w.descr, append([]int{w.n}, w.item...), w.hdrLen)
-		_, err = w.f.WriteAt(h, 0)
-	}
+	err := w.out.finish(npyHeader(w.descr, append([]int{w.n}, w.item...), w.hdrLen))
 	if err == nil {
 		err = w.f.Chmod(outputMode)
 	}
@@ -179,12 +236,14 @@ func (w *NpyWriter) Commit() error {
 	if cerr := w.f.Close(); err == nil {
 		err = cerr
 	}
+	w.f = nil
 	if err == nil {
 		err = os.Rename(w.tmp, w.path)
 	}
 	if err != nil {
 		os.Remove(w.tmp)
-		return fmt.Errorf("npy %s: %w", w.path, err)
+		w.err = fmt.Errorf("npy %s: %w", w.path, err)
+		return w.err
 	}
 	w.err = errors.New("npy: already committed")
 	return nil

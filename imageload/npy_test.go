@@ -1,7 +1,9 @@
 package imageload
 
 import (
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -185,5 +187,80 @@ func TestOutputFileMode(t *testing.T) {
 	}
 	if st.Mode().Perm() != outputMode {
 		t.Fatalf("mode %v, want %v", st.Mode().Perm(), os.FileMode(outputMode))
+	}
+}
+
+// TestNpyWriterChunks: items spanning many writes, through direct I/O and
+// through the page cache, read back as written; WriteImage is img_to_array.
+func TestNpyWriterChunks(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var ims []*Image
+	for i := 0; i < 7; i++ {
+		im := newImage(ModeRGB, 37, 29)
+		for j := range im.Pix {
+			im.Pix[j] = uint8(r.IntN(256))
+		}
+		ims = append(ims, im)
+	}
+	wide := newImage(ModeI, 37*3, 29)
+	for j := range wide.Int {
+		wide.Int[j] = int32(r.IntN(70000))
+	}
+	for _, direct := range []bool{false, true} {
+		for _, dtype := range []DType{Float32, Uint8} {
+			t.Run(fmt.Sprintf("direct=%t/%s", direct, dtype), func(t *testing.T) {
+				p := filepath.Join(t.TempDir(), "x.npy")
+				w, err := createNpy(p, dtype, []int{29, 37, 3}, 2*blockSize, direct)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("direct I/O in use: %t", w.out.direct)
+				var wantF []float32
+				var wantU []uint8
+				for _, im := range ims {
+					if err := w.WriteImage(im); err != nil {
+						t.Fatal(err)
+					}
+					wantF = im.AppendFloat32(wantF)
+					wantU, _ = im.AppendUint8(wantU)
+				}
+				if dtype == Float32 {
+					if err := w.WriteImage(wide); err != nil {
+						t.Fatal(err)
+					}
+					wantF = wide.AppendFloat32(wantF)
+				} else if err := w.WriteImage(wide); err == nil {
+					t.Fatal("16-bit image accepted for uint8 output")
+				}
+				if err := w.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				n, size := len(wantU), 1
+				if dtype == Float32 {
+					n, size = len(wantF), 4
+				}
+				st, err := os.Stat(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := int64(w.hdrLen + n*size); st.Size() != want {
+					t.Errorf("file size %d, want %d", st.Size(), want)
+				}
+				items := n / (29 * 37 * 3)
+				if dtype == Uint8 {
+					var got []uint8
+					h := readNpy(t, p, &got)
+					if !reflect.DeepEqual(h.Descr.Shape, []int{items, 29, 37, 3}) || !reflect.DeepEqual(got, wantU) {
+						t.Errorf("shape %v, data differs: %t", h.Descr.Shape, !reflect.DeepEqual(got, wantU))
+					}
+				} else {
+					var got []float32
+					h := readNpy(t, p, &got)
+					if !reflect.DeepEqual(h.Descr.Shape, []int{items, 29, 37, 3}) || !reflect.DeepEqual(got, wantF) {
+						t.Errorf("shape %v, data differs: %t", h.Descr.Shape, !reflect.DeepEqual(got, wantF))
+					}
+				}
+			})
+		}
 	}
 }

@@ -311,8 +311,6 @@ func writeImages(ctx context.Context, log *slog.Logger, l *imageload.Loader, p *
 	var st imagesStats
 	var w *imageload.NpyWriter
 	var item []int
-	var f32 []float32
-	var u8 []uint8
 	cacheWarned := false
 	err := l.Load(ctx, p.ds.Paths, func(r imageload.Result) error {
 		if r.CacheErr != nil && !cacheWarned {
@@ -339,18 +337,9 @@ func writeImages(ctx context.Context, log *slog.Logger, l *imageload.Loader, p *
 		} else if shape[0] != item[0] || shape[1] != item[1] || shape[2] != item[2] {
 			return fmt.Errorf("%s: size %dx%d differs from the first image's %dx%d; give --size", r.Path, shape[1], shape[0], item[1], item[0])
 		}
-		var err error
-		if p.dtype == imageload.Uint8 {
-			if u8, err = im.AppendUint8(u8[:0]); err != nil {
-				return fmt.Errorf("%s: %w", r.Path, err)
-			}
-			err = w.WriteUint8(u8)
-		} else {
-			f32 = im.AppendFloat32(f32[:0])
-			err = w.WriteFloat32(f32)
-		}
-		if err != nil {
-			return err
+		// Converted to the dtype straight into the file's write buffer.
+		if err := w.WriteImage(im); err != nil {
+			return fmt.Errorf("%s: %w", r.Path, err)
 		}
 		if r.Cached {
 			st.cached++

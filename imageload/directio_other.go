@@ -1,0 +1,16 @@
+//go:build !linux
+
+package imageload
+
+import (
+	"errors"
+	"os"
+)
+
+// setDirectIO: direct I/O is only used on Linux.
+func setDirectIO(f *os.File, on bool) error {
+	if !on {
+		return nil
+	}
+	return errors.ErrUnsupported
+}
