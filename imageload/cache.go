@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -125,12 +124,4 @@ func unmarshalImage(b []byte) (*Image, error) {
 		return nil, errBadCacheEntry
 	}
 	return &Image{Mode: m, Width: w, Height: h, Pix: append([]uint8(nil), body...)}, nil
-}
-
-// readFile reads name from fsys, or from the OS when fsys is nil.
-func readFile(fsys fs.FS, name string) ([]byte, error) {
-	if fsys == nil {
-		return os.ReadFile(name)
-	}
-	return fs.ReadFile(fsys, name)
 }

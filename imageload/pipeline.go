@@ -3,7 +3,10 @@ package imageload
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
+	"math"
+	"os"
 	"runtime"
 	"sync"
 )
@@ -52,7 +55,12 @@ func (l *Loader) loadFile(path string) Result {
 }
 
 func (l *Loader) load(path string) (im *Image, cached bool, err, cacheErr error) {
-	data, err := readFile(l.FS, path)
+	ws, _ := l.workspaces.Get().(*workspace)
+	if ws == nil {
+		ws = &workspace{}
+	}
+	defer l.workspaces.Put(ws)
+	data, err := readFile(l.FS, path, ws)
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", path, err), nil
 	}
@@ -61,12 +69,7 @@ func (l *Loader) load(path string) (im *Image, cached bool, err, cacheErr error)
 			return im, true, nil, nil
 		}
 	}
-	ws, _ := l.workspaces.Get().(*workspace)
-	if ws == nil {
-		ws = &workspace{}
-	}
 	im, err = decodeWith(data, l.Options, ws)
-	l.workspaces.Put(ws)
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", path, err), nil
 	}
@@ -76,6 +79,44 @@ func (l *Loader) load(path string) (im *Image, cached bool, err, cacheErr error)
 		}
 	}
 	return im, false, nil, cacheErr
+}
+
+// readFile reads name from fsys, or from the OS when fsys is nil, into the
+// workspace's file buffer.
+func readFile(fsys fs.FS, name string, ws *workspace) ([]byte, error) {
+	var f fs.File
+	var err error
+	if fsys == nil {
+		f, err = os.Open(name)
+	} else {
+		f, err = fsys.Open(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < math.MaxInt32 {
+		size = int(st.Size())
+	}
+	buf := ws.fileBuf(size + 1)[:0] // +1: EOF is seen without growing
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if ws != nil {
+		ws.file = buf
+	}
+	return buf, nil
 }
 
 // Load decodes paths with Workers goroutines and calls emit with each
