@@ -17,7 +17,7 @@ func (c *Client) StartPageToken(ctx context.Context, driveID string) (string, er
 		if driveID != "" {
 			call = call.DriveId(driveID)
 		}
-		r, err := call.Do()
+		r, err := nonNil(call.Do())
 		if err == nil {
 			tok = r.StartPageToken
 		}
@@ -26,6 +26,9 @@ func (c *Client) StartPageToken(ctx context.Context, driveID string) (string, er
 	if err != nil {
 		return "", wrap("start page token", driveID, err, false)
 	}
+	if tok == "" {
+		return "", badReply("start page token", driveID, "no startPageToken in the reply")
+	}
 	return tok, nil
 }
 
@@ -33,7 +36,11 @@ func (c *Client) StartPageToken(ctx context.Context, driveID string) (string, er
 func (c *Client) Changes(ctx context.Context, driveID, token string) (ChangeSet, error) {
 	var out ChangeSet
 	at := map[string]int{} // file ID -> index in out.Changes, to keep one entry per file
+	seen := tokens{}
 	for token != "" {
+		if err := seen.next(token); err != nil {
+			return ChangeSet{}, badReply("changes", token, "%w", err)
+		}
 		var res *drive.ChangeList
 		err := c.pacer.do(ctx, false, func(ctx context.Context) (err error) {
 			call := c.svc.Changes.List(token).PageSize(pageSize).IncludeRemoved(true).SupportsAllDrives(true).
@@ -41,17 +48,23 @@ func (c *Client) Changes(ctx context.Context, driveID, token string) (ChangeSet,
 			if driveID != "" {
 				call = call.DriveId(driveID).IncludeItemsFromAllDrives(true)
 			}
-			res, err = call.Do()
+			res, err = nonNil(call.Do())
 			return err
 		})
 		if err != nil {
 			return ChangeSet{}, wrap("changes", token, err, false)
 		}
 		for _, ch := range res.Changes {
+			if err := checkChange(ch); err != nil {
+				return ChangeSet{}, badReply("changes", token, "%w", err)
+			}
 			if ch.ChangeType != "" && ch.ChangeType != "file" {
 				continue // a shared drive's own settings changed
 			}
 			out.add(at, toChange(ch))
+		}
+		if res.NextPageToken == "" && res.NewStartPageToken == "" {
+			return ChangeSet{}, badReply("changes", token, "the last page has no newStartPageToken")
 		}
 		token = res.NextPageToken
 		if token == "" {

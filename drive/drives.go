@@ -22,34 +22,43 @@ type SharedDrive struct {
 func (c *Client) SharedDrive(ctx context.Context, idOrName string) (SharedDrive, error) {
 	var d *drive.Drive
 	err := c.pacer.do(ctx, false, func(ctx context.Context) (err error) {
-		d, err = c.svc.Drives.Get(idOrName).Fields("id,name,createdTime").Context(ctx).Do()
+		d, err = nonNil(c.svc.Drives.Get(idOrName).Fields("id,name,createdTime").Context(ctx).Do())
 		return err
 	})
 	if err == nil {
+		if d.Id == "" {
+			return SharedDrive{}, badReply("shared drive", idOrName, "the drive has no ID")
+		}
 		return fromDrive(d), nil
 	}
 	if e := wrap("shared drive", idOrName, err, false); !errors.Is(e, ErrNotFound) {
 		return SharedDrive{}, e
 	}
 	var found []SharedDrive
-	token := ""
+	token, seen := "", tokens{}
 	for {
 		var l *drive.DriveList
 		err := c.pacer.do(ctx, false, func(ctx context.Context) (err error) {
-			l, err = c.svc.Drives.List().Q("name = " + quote(idOrName)).PageSize(100).PageToken(token).
-				Fields("nextPageToken,drives(id,name,createdTime)").Context(ctx).Do()
+			l, err = nonNil(c.svc.Drives.List().Q("name = " + quote(idOrName)).PageSize(100).PageToken(token).
+				Fields("nextPageToken,drives(id,name,createdTime)").Context(ctx).Do())
 			return err
 		})
 		if err != nil {
 			return SharedDrive{}, wrap("shared drive", idOrName, err, false)
 		}
 		for _, d := range l.Drives {
+			if d == nil || d.Id == "" {
+				return SharedDrive{}, badReply("shared drive", idOrName, "a shared drive without an ID in the list")
+			}
 			if d.Name == idOrName { // Drive's name = is case-insensitive
 				found = append(found, fromDrive(d))
 			}
 		}
 		if token = l.NextPageToken; token == "" {
 			break
+		}
+		if err := seen.next(token); err != nil {
+			return SharedDrive{}, badReply("shared drive", idOrName, "%w", err)
 		}
 	}
 	switch len(found) {

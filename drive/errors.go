@@ -30,6 +30,7 @@ var (
 	ErrChecksum        = errors.New("checksum mismatch")
 	ErrShortcutLoop    = errors.New("shortcut loop")
 	ErrAmbiguous       = errors.New("ambiguous path")
+	ErrBadReply        = errors.New("malformed reply from Drive")
 )
 
 // Error is how every Client method fails: what it was doing, to what, and

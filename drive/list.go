@@ -142,7 +142,7 @@ func (l *lister) run(ctx context.Context, b *batch) {
 		q.WriteByte(')')
 	}
 	q.WriteString(" and trashed = false")
-	tok := ""
+	tok, seen := "", tokens{}
 	for {
 		var res *drive.FileList
 		err := l.c.pacer.do(ctx, false, func(ctx context.Context) (err error) {
@@ -150,7 +150,7 @@ func (l *lister) run(ctx context.Context, b *batch) {
 			if tok != "" {
 				call = call.PageToken(tok)
 			}
-			res, err = l.sc.apply(call).Do()
+			res, err = nonNil(l.sc.apply(call).Do())
 			return err
 		})
 		p := page{b: b, err: err}
@@ -158,13 +158,20 @@ func (l *lister) run(ctx context.Context, b *batch) {
 			p.files, p.incomplete = res.Files, res.IncompleteSearch
 			tok = res.NextPageToken
 			p.last = tok == ""
+			if err := checkItems(res.Files); err != nil {
+				p.err = badReply("list", b.ids[0], "%w", err)
+			} else if !p.last {
+				if err := seen.next(tok); err != nil {
+					p.err = badReply("list", b.ids[0], "%w", err)
+				}
+			}
 		}
 		select {
 		case l.results <- p:
 		case <-ctx.Done():
 			return
 		}
-		if err != nil || p.last {
+		if p.err != nil || p.last {
 			return
 		}
 	}

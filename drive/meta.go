@@ -11,7 +11,7 @@ import (
 func (c *Client) About(ctx context.Context) (About, error) {
 	var a *drive.About
 	err := c.pacer.do(ctx, false, func(ctx context.Context) (err error) {
-		a, err = c.svc.About.Get().Fields("user(emailAddress,displayName),storageQuota(limit,usage),maxUploadSize").Context(ctx).Do()
+		a, err = nonNil(c.svc.About.Get().Fields("user(emailAddress,displayName),storageQuota(limit,usage),maxUploadSize").Context(ctx).Do())
 		return err
 	})
 	if err != nil {
@@ -37,12 +37,15 @@ func (c *Client) Get(ctx context.Context, id string) (File, error) {
 	if err != nil {
 		return File{}, wrap("get", id, err, false)
 	}
+	if err := checkItem(f); err != nil {
+		return File{}, badReply("get", id, "%w", err)
+	}
 	return fromAPI(f), nil
 }
 
 // getAPI is one files.get, unpaced: callers pace it.
 func (c *Client) getAPI(ctx context.Context, id string) (*drive.File, error) {
-	return c.svc.Files.Get(id).SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do()
+	return nonNil(c.svc.Files.Get(id).SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do())
 }
 
 // Mkdir implements Remote.
@@ -53,7 +56,7 @@ func (c *Client) Mkdir(ctx context.Context, parentID, name string) (File, error)
 	}
 	meta := &drive.File{Id: id, Name: name, MimeType: FolderMime, Parents: []string{parentID}}
 	f, err := c.create(ctx, id, false, func(ctx context.Context) (*drive.File, error) {
-		return c.svc.Files.Create(meta).SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do()
+		return nonNil(c.svc.Files.Create(meta).SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do())
 	})
 	if err != nil {
 		return File{}, wrap("mkdir", name, err, false)
@@ -98,7 +101,7 @@ func (c *Client) Move(ctx context.Context, id, fromParentID, toParentID, newName
 				call = call.RemoveParents(fromParentID)
 			}
 		}
-		f, err = call.Do()
+		f, err = nonNil(call.Do())
 		return err
 	})
 	if err != nil {
@@ -111,7 +114,7 @@ func (c *Client) Move(ctx context.Context, id, fromParentID, toParentID, newName
 func (c *Client) Trash(ctx context.Context, id string) (File, error) {
 	var f *drive.File
 	err := c.pacer.do(ctx, false, func(ctx context.Context) (err error) {
-		f, err = c.svc.Files.Update(id, &drive.File{Trashed: true}).SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do()
+		f, err = nonNil(c.svc.Files.Update(id, &drive.File{Trashed: true}).SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do())
 		return err
 	})
 	if err != nil {
@@ -135,7 +138,7 @@ func (c *Client) newID(ctx context.Context) (string, error) {
 	defer p.mu.Unlock()
 	if len(p.ids) == 0 {
 		err := c.pacer.do(ctx, false, func(ctx context.Context) error {
-			r, err := c.svc.Files.GenerateIds().Count(idBatch).Space("drive").Type("files").Context(ctx).Do()
+			r, err := nonNil(c.svc.Files.GenerateIds().Count(idBatch).Space("drive").Type("files").Context(ctx).Do())
 			if err != nil {
 				return err
 			}

@@ -65,7 +65,7 @@ func (c *Client) ResolvePath(ctx context.Context, rootID, path string) (File, er
 		// Drive compares names case-insensitively: keep exact matches.
 		q := "name = " + quote(name) + " and " + quote(cur.ID) + " in parents and trashed = false"
 		var found []*drive.File
-		tok := ""
+		tok, seen := "", tokens{}
 		for {
 			var res *drive.FileList
 			err := c.pacer.do(ctx, false, func(ctx context.Context) (err error) {
@@ -73,11 +73,14 @@ func (c *Client) ResolvePath(ctx context.Context, rootID, path string) (File, er
 				if tok != "" {
 					call = call.PageToken(tok)
 				}
-				res, err = scope{cur.DriveID}.apply(call).Do()
+				res, err = nonNil(scope{cur.DriveID}.apply(call).Do())
 				return err
 			})
 			if err != nil {
 				return File{}, wrap("resolve", path, err, false)
+			}
+			if err := checkItems(res.Files); err != nil {
+				return File{}, badReply("resolve", path, "%w", err)
 			}
 			for _, f := range res.Files {
 				if f.Name == name {
@@ -86,6 +89,9 @@ func (c *Client) ResolvePath(ctx context.Context, rootID, path string) (File, er
 			}
 			if tok = res.NextPageToken; tok == "" {
 				break
+			}
+			if err := seen.next(tok); err != nil {
+				return File{}, badReply("resolve", path, "%w", err)
 			}
 		}
 		switch len(found) {

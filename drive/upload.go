@@ -106,8 +106,8 @@ func (c *Client) multipart(ctx context.Context, t target, fh *os.File, size int6
 		var res *drive.File
 		err := c.pacer.do(ctx, true, func(ctx context.Context) (err error) {
 			r, o1, o2 := media()
-			res, err = c.svc.Files.Update(t.fileID, apiMeta(t, "", mtime)).Media(r, o1, o2).
-				SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do()
+			res, err = nonNil(c.svc.Files.Update(t.fileID, apiMeta(t, "", mtime)).Media(r, o1, o2).
+				SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do())
 			return err
 		})
 		return res, sum, err
@@ -119,7 +119,7 @@ func (c *Client) multipart(ctx context.Context, t target, fh *os.File, size int6
 	meta := apiMeta(t, id, mtime)
 	res, err := c.create(ctx, id, true, func(ctx context.Context) (*drive.File, error) {
 		r, o1, o2 := media()
-		return c.svc.Files.Create(meta).Media(r, o1, o2).SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do()
+		return nonNil(c.svc.Files.Create(meta).Media(r, o1, o2).SupportsAllDrives(true).Fields(fileFields).Context(ctx).Do())
 	})
 	return res, sum, err
 }
