@@ -3,6 +3,7 @@ package glob
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"strings"
 	"time"
 )
@@ -17,9 +18,13 @@ type collector struct {
 	pending bool                 // chunks hold folders awaiting the SavedModel check
 	saved   map[string]time.Time // SavedModel folder -> modification time of its saved_model.pb
 	seen    int
-	// namesOnly: keep only each result's name, in names (Query.Names), not Matches in chunks.
-	namesOnly bool
-	names     []string
+	// namesOnly: keep only each result's name (Query.EachName), in nameChunks (sizes as
+	// chunkCap), not Matches; namesSorted says they came in name order.
+	namesOnly   bool
+	nameChunks  [][]string
+	nnames      int
+	namesSorted bool
+	lastName    string
 }
 
 // walk visits one root. Per entry it allocates nothing unless the entry is kept.
@@ -165,7 +170,31 @@ func (c *collector) addName(path string, slash bool) {
 	if slash {
 		c.arena.WriteByte('/')
 	}
-	c.names = append(c.names, c.arena.String()[start:])
+	name := c.arena.String()[start:]
+	if c.nnames == 0 {
+		c.namesSorted = true
+	} else if c.namesSorted && c.lastName > name {
+		c.namesSorted = false
+	}
+	c.lastName = name
+	if k := len(c.nameChunks); k == 0 || len(c.nameChunks[k-1]) == cap(c.nameChunks[k-1]) {
+		c.nameChunks = append(c.nameChunks, make([]string, 0, chunkCap(k)))
+	}
+	last := &c.nameChunks[len(c.nameChunks)-1]
+	*last = append(*last, name)
+	c.nnames++
+}
+
+// nameAt returns kept name number i (from 0, in the order kept). Chunk k holds chunkCap(k)
+// names: 64 << k for k < 6, maxChunk from then on.
+func (c *collector) nameAt(i int) string {
+	const small = 64 * (1<<6 - 1) // names in chunks 0-5
+	if i < small {
+		k := bits.Len(uint(i>>6+1)) - 1
+		return c.nameChunks[k][i-64*(1<<k-1)]
+	}
+	j := i - small
+	return c.nameChunks[6+j/maxChunk][j%maxChunk]
 }
 
 // room makes the current arena hold n more bytes, starting a new one if need be, and returns
