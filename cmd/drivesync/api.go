@@ -12,7 +12,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -194,40 +193,41 @@ func fetchRemote(ctx context.Context, ms []glob.Match, fetch func(context.Contex
 	return len(want), nil
 }
 
-// globNames answers r with the result names only (glob.Query.Names: what
-// `drivesync glob` prints). Unless r.NoFetch it first fetches the matched
-// files that are not local yet, which needs the matches' states, unless
-// the index says that it has no such file at all.
-func globNames(ctx context.Context, index func() (glob.Index, error), fetch func(context.Context, []string) error, r globRequest) (names []string, fetched int, err error) {
+// globNames answers r with the result names only (glob.Query.EachName:
+// what `drivesync glob` prints), handing each to emit in order. Unless
+// r.NoFetch it first fetches the matched files that are not local yet,
+// which needs the matches' states, unless the index says that it has no
+// such file at all.
+func globNames(ctx context.Context, index func() (glob.Index, error), fetch func(context.Context, []string) error, r globRequest, emit func(name string) error) (fetched int, err error) {
 	q, err := r.query()
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	ix, err := index()
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	if rc, ok := ix.(interface{ RemoteFiles() int }); !r.NoFetch && fetch != nil && (!ok || rc.RemoteFiles() > 0) {
 		ms, err := q.Run(ctx, ix)
 		if err != nil {
-			return nil, 0, err
+			return 0, err
 		}
 		if fetched, err = fetchRemote(ctx, ms, fetch); err != nil {
-			return nil, 0, err
+			return 0, err
 		}
 		if fetched == 0 {
-			names = make([]string, len(ms))
 			for i := range ms {
-				names[i] = ms[i].Name()
+				if err := emit(ms[i].Name()); err != nil {
+					return 0, err
+				}
 			}
-			return names, 0, nil
+			return 0, nil
 		}
 		if ix, err = index(); err != nil {
-			return nil, 0, err
+			return 0, err
 		}
 	}
-	names, err = q.Names(ctx, ix)
-	return names, fetched, err
+	return fetched, q.EachName(ctx, ix, emit)
 }
 
 // absName is the local path of a result name (relative, slash-separated,
@@ -239,21 +239,19 @@ func absName(root, name string) string {
 	return root + string(filepath.Separator) + filepath.FromSlash(name)
 }
 
-// writeNames writes the local path of each result name, each followed by
-// end: the "lines" and "nul" answers and `drivesync glob`'s output.
-func writeNames(w *bufio.Writer, root string, names []string, end byte) error {
+// pathWriter returns an emit function for globNames that writes the local
+// path of each result name to w, followed by end: the "lines" and "nul"
+// answers and `drivesync glob`'s output.
+func pathWriter(w *bufio.Writer, root string, end byte) func(name string) error {
 	prefix := root
 	if !strings.HasSuffix(prefix, string(filepath.Separator)) {
 		prefix += string(filepath.Separator)
 	}
-	for _, n := range names {
+	return func(name string) error {
 		w.WriteString(prefix)
-		w.WriteString(filepath.FromSlash(n))
-		if err := w.WriteByte(end); err != nil {
-			return err
-		}
+		w.WriteString(filepath.FromSlash(name))
+		return w.WriteByte(end)
 	}
-	return nil
 }
 
 // nameEnd is the byte that ends each path in a glob answer of format f.
@@ -401,17 +399,19 @@ func (s *apiServer) glob(w http.ResponseWriter, r *http.Request) {
 	}
 	root := s.svc.Status().Root
 	if req.Format == "lines" || req.Format == "nul" {
-		names, fetched, err := globNames(r.Context(), s.svc.Index, s.svc.Fetch, req)
-		if err != nil {
-			s.fail(w, http.StatusInternalServerError, err)
+		// globNames calls emit only once the matches are known (and fetched),
+		// so an error before the first path is still a 500 with a message.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		bw := bufio.NewWriterSize(w, 64<<10)
+		write, started := pathWriter(bw, root, nameEnd(req.Format)), false
+		emit := func(name string) error { started = true; return write(name) }
+		if _, err := globNames(r.Context(), s.svc.Index, s.svc.Fetch, req, emit); err != nil {
+			if !started {
+				s.fail(w, http.StatusInternalServerError, err)
+			} // else the client went away mid-answer
 			return
 		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Drivesync-Fetched", strconv.Itoa(fetched))
-		bw := bufio.NewWriterSize(w, 64<<10)
-		if err := writeNames(bw, root, names, nameEnd(req.Format)); err == nil {
-			_ = bw.Flush()
-		}
+		_ = bw.Flush()
 		return
 	}
 	resp, err := runGlob(r.Context(), root, s.svc.Index, s.svc.Fetch, req)

@@ -154,30 +154,29 @@ func offlineGlob(ctx context.Context, md mountDirs, req globRequest, errOut io.W
 
 // offlineGlobNames writes the paths of the matches from the saved state of
 // a mount whose daemon is not running. With req.NoFetch only the names are
-// gathered (glob.Query.Names); otherwise the matches' states too, to say
+// gathered (glob.Query.EachName); otherwise the matches' states too, to say
 // how many are not downloaded.
 func offlineGlobNames(ctx context.Context, md mountDirs, req globRequest, w *bufio.Writer, errOut io.Writer) error {
+	emit := pathWriter(w, md.Root, nameEnd(req.Format))
 	if !req.NoFetch {
 		resp, err := offlineGlob(ctx, md, req, errOut)
 		if err != nil {
 			return err
 		}
-		names := make([]string, len(resp.Matches))
-		for i, m := range resp.Matches {
-			names[i] = m.Rel
+		for _, m := range resp.Matches {
+			if err := emit(m.Rel); err != nil {
+				return err
+			}
 		}
-		return writeNames(w, md.Root, names, nameEnd(req.Format))
+		return nil
 	}
 	store, err := openOffline(md)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	names, _, err := globNames(ctx, func() (glob.Index, error) { return storeIndex{store}, nil }, nil, req)
-	if err != nil {
-		return err
-	}
-	return writeNames(w, md.Root, names, nameEnd(req.Format))
+	_, err = globNames(ctx, func() (glob.Index, error) { return storeIndex{store}, nil }, nil, req, emit)
+	return err
 }
 
 func noteNotFetched(errOut io.Writer, md mountDirs, n int) {
