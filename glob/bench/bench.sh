@@ -13,11 +13,19 @@
 #      phase "daemon": `drivesync mount` runs in the background and glob asks it.
 #      In each phase one warm-up round of everything, then ROUNDS rounds with the
 #      Python and drivesync runs interleaved; medians and ratios
-#      (python time / drivesync time) per pattern. Both sides must return the
-#      same number of results. The page cache is warm (no root to drop it).
+#      (python time / drivesync time) per pattern. The page cache is warm (no
+#      root to drop it).
+#
+# Like for like: each side is a fresh process (Python's interpreter start is
+# timed as drivesync's process start is) that prints every result's absolute
+# path, one per line, to stdout (/dev/null): Python as glob.glob is usually
+# called, on the absolute pattern, in directory order; drivesync sorted. Before
+# timing, the two outputs must hold the same paths (compared sorted). Times are
+# taken with bash's $EPOCHREALTIME, so no `date` process start is counted.
 #
 #   glob/bench/bench.sh [N] [ROUNDS]     (env BENCH_DIR, default /tmp/glob-bench)
 set -euo pipefail
+export LC_NUMERIC=C # $EPOCHREALTIME with a "." decimal point
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 n="${1:-100000}"
@@ -26,7 +34,7 @@ work="${BENCH_DIR:-/tmp/glob-bench}"
 py=/usr/bin/python3
 # gen_tree.py zero-pads names (img_00042.jpg), so the depth-2 prefix pattern is img_001*, not img_1*.
 patterns=('**/*.jpg' 'class_07/**/*.png' '*/*/img_001*.jpg')
-pycode='import glob,sys; r=glob.glob(sys.argv[1], root_dir=sys.argv[2], recursive=True); print(len(r))'
+pycode='import glob,os,sys; r=glob.glob(os.path.join(sys.argv[2], sys.argv[1]), recursive=True); sys.stdout.write("".join(p + "\n" for p in r))'
 
 mkdir -p "$work"
 export DRIVESYNC_HOME="$work/home"
@@ -78,21 +86,26 @@ fi
 
 ms() { # ms CMD...: wall milliseconds of CMD (stdout discarded)
   local t0 t1
-  t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N)
-  awk -v ns=$((t1 - t0)) 'BEGIN {printf "%.1f", ns / 1e6}'
+  t0=$EPOCHREALTIME; "$@" >/dev/null; t1=$EPOCHREALTIME
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) * 1000}'
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 declare -A pyt dst
+declare -a results
 phase() { # phase NAME: warm-up, ROUNDS interleaved rounds, table
   local name=$1 p i r k
   for i in "${!patterns[@]}"; do
     p=${patterns[$i]}
     local pc dc
-    pc=$($py -c "$pycode" "$p" "$mnt")
-    dc=$("$ds" glob "$p" --dir "$mnt" --no-fetch | wc -l)
+    $py -c "$pycode" "$p" "$mnt" | LC_ALL=C sort >"$work/py.out"
+    "$ds" glob "$p" --dir "$mnt" --no-fetch | LC_ALL=C sort >"$work/ds.out"
+    pc=$(wc -l <"$work/py.out"); dc=$(wc -l <"$work/ds.out")
     echo "   $name: '$p': python $pc results, drivesync $dc"
-    if [ "$pc" != "$dc" ]; then echo "result counts differ for '$p'" >&2; exit 1; fi
+    if ! cmp -s "$work/py.out" "$work/ds.out"; then
+      echo "results differ for '$p':" >&2; diff "$work/py.out" "$work/ds.out" | head >&2; exit 1
+    fi
+    results[$i]=$pc
     pyt[$name,$i]=""; dst[$name,$i]=""
   done
   for r in $(seq 0 "$rounds"); do # round 0 is the warm-up
@@ -110,7 +123,7 @@ phase() { # phase NAME: warm-up, ROUNDS interleaved rounds, table
     # shellcheck disable=SC2086
     pm=$(median ${pyt[$name,$i]}); dm=$(median ${dst[$name,$i]})
     printf '%-8s %-20s %8s %14.1f %14.1f %7.1fx\n' "$name" "${patterns[$i]}" \
-      "$($py -c "$pycode" "${patterns[$i]}" "$mnt")" "$pm" "$dm" "$(awk -v a="$pm" -v b="$dm" 'BEGIN {print a / b}')"
+      "${results[$i]}" "$pm" "$dm" "$(awk -v a="$pm" -v b="$dm" 'BEGIN {print a / b}')"
     echo "         rounds: python ${pyt[$name,$i]}| drivesync ${dst[$name,$i]}"
   done
   echo
@@ -125,4 +138,4 @@ phase daemon
 "$ds" --log-level warn unmount "$mnt"
 
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-echo "python: $($py --version), drivesync: $(cd "$repo" && git rev-parse --short HEAD)"
+echo "python: $($py --version), drivesync: $(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)")"
