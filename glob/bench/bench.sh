@@ -17,11 +17,13 @@
 #      root to drop it).
 #
 # Like for like: each side is a fresh process (Python's interpreter start is
-# timed as drivesync's process start is) that prints every result's absolute
-# path, one per line, to stdout (/dev/null): Python as glob.glob is usually
-# called, on the absolute pattern, in directory order; drivesync sorted. Before
-# timing, the two outputs must hold the same paths (compared sorted). Times are
-# taken with bash's $EPOCHREALTIME, so no `date` process start is counted.
+# timed as drivesync's process start is) that prints every result, one per
+# line, to stdout (/dev/null): Python its glob.glob list as returned (relative
+# to root_dir, in directory order), drivesync the sorted absolute paths (more
+# bytes; an earlier version of this script had Python print only the count).
+# Before timing, the two outputs must name the same paths (compared sorted).
+# Times are taken with bash's $EPOCHREALTIME, so no `date` process start is
+# counted.
 #
 #   glob/bench/bench.sh [N] [ROUNDS]     (env BENCH_DIR, default /tmp/glob-bench)
 set -euo pipefail
@@ -34,7 +36,7 @@ work="${BENCH_DIR:-/tmp/glob-bench}"
 py=/usr/bin/python3
 # gen_tree.py zero-pads names (img_00042.jpg), so the depth-2 prefix pattern is img_001*, not img_1*.
 patterns=('**/*.jpg' 'class_07/**/*.png' '*/*/img_001*.jpg')
-pycode='import glob,os,sys; r=glob.glob(os.path.join(sys.argv[2], sys.argv[1]), recursive=True); sys.stdout.write("".join(p + "\n" for p in r))'
+pycode='import glob,sys; r=glob.glob(sys.argv[1], root_dir=sys.argv[2], recursive=True); sys.stdout.write("".join(p + "\n" for p in r))'
 
 mkdir -p "$work"
 export DRIVESYNC_HOME="$work/home"
@@ -98,7 +100,7 @@ phase() { # phase NAME: warm-up, ROUNDS interleaved rounds, table
   for i in "${!patterns[@]}"; do
     p=${patterns[$i]}
     local pc dc
-    $py -c "$pycode" "$p" "$mnt" | LC_ALL=C sort >"$work/py.out"
+    $py -c "$pycode" "$p" "$mnt" | sed "s|^|$mnt/|" | LC_ALL=C sort >"$work/py.out"
     "$ds" glob "$p" --dir "$mnt" --no-fetch | LC_ALL=C sort >"$work/ds.out"
     pc=$(wc -l <"$work/py.out"); dc=$(wc -l <"$work/ds.out")
     echo "   $name: '$p': python $pc results, drivesync $dc"
