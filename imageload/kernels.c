@@ -93,6 +93,23 @@ static int il_avx2(void) {
 // 0-3 are (k[t], k[t+1]) for taps t, t+1 and lanes 4-7 for t+2, t+3, as
 // 16-bit pairs; taps past xmax are 0. A group loads 16 bytes from its first
 // pixel, so a pixel whose loads would pass in_end is done by the scalar loop.
+// Rows go in pairs, which share the weights' loads.
+
+// il_put stores the ch bytes of a pixel held in px.
+static inline void il_put(uint8_t *d, uint32_t px, int ch) {
+	if (ch == 3) {
+		uint16_t rg = (uint16_t)px;
+		memcpy(d, &rg, 2);
+		d[2] = (uint8_t)(px >> 16);
+	} else {
+		memcpy(d, &px, 4);
+	}
+}
+
+__attribute__((target("avx2"))) static inline __m256i il_pixel_sums(__m256i lo, __m256i hi) {
+	return _mm256_add_epi32(lo, _mm256_slli_epi32(hi, 15));
+}
+
 __attribute__((target("avx2"))) static void il_h8_avx2(const uint8_t *in, const uint8_t *in_end, int in_stride,
                                                         int offset, uint8_t *out, int out_w, int rows, int ch,
                                                         const int32_t *bounds, const int32_t *kk, int ksize,
@@ -105,8 +122,43 @@ __attribute__((target("avx2"))) static void il_h8_avx2(const uint8_t *in, const 
 		shuf = _mm256_setr_epi8(0, -1, 4, -1, 1, -1, 5, -1, 2, -1, 6, -1, 3, -1, 7, -1, //
 		                        8, -1, 12, -1, 9, -1, 13, -1, 10, -1, 14, -1, 11, -1, 15, -1);
 	const int step = 4 * ch;
-	const __m128i half = _mm_set1_epi32(IL_HALF);
-	for (int yy = 0; yy < rows; yy++) {
+	const __m256i half = _mm256_set1_epi32(IL_HALF);
+	int yy = 0;
+	for (; yy + 1 < rows; yy += 2) {
+		const uint8_t *src = in + (size_t)(yy + offset) * in_stride;
+		uint8_t *dst = out + (size_t)yy * out_w * ch;
+		const int32_t *kp = kv;
+		for (int xx = 0; xx < out_w; xx++) {
+			int n = ng[xx];
+			const uint8_t *p = src + (size_t)bounds[2 * xx] * ch;
+			if (p + in_stride + (size_t)(n - 1) * step + 16 > in_end) {
+				il_h8_row(src, dst, xx, xx + 1, ch, bounds, kk, ksize);
+				il_h8_row(src + in_stride, dst + (size_t)out_w * ch, xx, xx + 1, ch, bounds, kk, ksize);
+				kp += 16 * n;
+				continue;
+			}
+			__m256i loA = _mm256_setzero_si256(), hiA = loA, loB = loA, hiB = loA;
+			for (int g = 0; g < n; g++, p += step, kp += 16) {
+				__m256i kl = _mm256_loadu_si256((const __m256i *)kp);
+				__m256i kh = _mm256_loadu_si256((const __m256i *)(kp + 8));
+				__m256i a = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)p)), shuf);
+				__m256i b = _mm256_shuffle_epi8(
+				    _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(p + in_stride))), shuf);
+				loA = _mm256_add_epi32(loA, _mm256_madd_epi16(a, kl));
+				hiA = _mm256_add_epi32(hiA, _mm256_madd_epi16(a, kh));
+				loB = _mm256_add_epi32(loB, _mm256_madd_epi16(b, kl));
+				hiB = _mm256_add_epi32(hiB, _mm256_madd_epi16(b, kh));
+			}
+			__m256i sA = il_pixel_sums(loA, hiA), sB = il_pixel_sums(loB, hiB);
+			// Lanes 0-3: row A's pixel (both tap halves added), 4-7: row B's.
+			__m256i t = _mm256_add_epi32(_mm256_permute2x128_si256(sA, sB, 0x20), _mm256_permute2x128_si256(sA, sB, 0x31));
+			t = _mm256_srai_epi32(_mm256_add_epi32(t, half), IL_PREC);
+			t = _mm256_packus_epi16(_mm256_packs_epi32(t, t), t);
+			il_put(dst + (size_t)xx * ch, (uint32_t)_mm256_cvtsi256_si32(t), ch);
+			il_put(dst + (size_t)(out_w + xx) * ch, (uint32_t)_mm_cvtsi128_si32(_mm256_extracti128_si256(t, 1)), ch);
+		}
+	}
+	for (; yy < rows; yy++) {
 		const uint8_t *src = in + (size_t)(yy + offset) * in_stride;
 		uint8_t *dst = out + (size_t)yy * out_w * ch;
 		const int32_t *kp = kv;
@@ -118,25 +170,17 @@ __attribute__((target("avx2"))) static void il_h8_avx2(const uint8_t *in, const 
 				kp += 16 * n;
 				continue;
 			}
-			__m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+			__m256i lo = _mm256_setzero_si256(), hi = lo;
 			for (int g = 0; g < n; g++, p += step, kp += 16) {
 				__m256i v = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)p)), shuf);
 				lo = _mm256_add_epi32(lo, _mm256_madd_epi16(v, _mm256_loadu_si256((const __m256i *)kp)));
 				hi = _mm256_add_epi32(hi, _mm256_madd_epi16(v, _mm256_loadu_si256((const __m256i *)(kp + 8))));
 			}
-			__m256i s = _mm256_add_epi32(lo, _mm256_slli_epi32(hi, 15));
-			__m128i t = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
-			t = _mm_srai_epi32(_mm_add_epi32(t, half), IL_PREC);
-			t = _mm_packus_epi16(_mm_packs_epi32(t, t), t);
-			uint32_t px = (uint32_t)_mm_cvtsi128_si32(t);
-			uint8_t *d = dst + (size_t)xx * ch;
-			if (ch == 3) {
-				uint16_t rg = (uint16_t)px;
-				memcpy(d, &rg, 2);
-				d[2] = (uint8_t)(px >> 16);
-			} else {
-				memcpy(d, &px, 4);
-			}
+			__m256i s = il_pixel_sums(lo, hi);
+			__m256i t = _mm256_add_epi32(s, _mm256_permute2x128_si256(s, s, 0x01));
+			t = _mm256_srai_epi32(_mm256_add_epi32(t, half), IL_PREC);
+			t = _mm256_packus_epi16(_mm256_packs_epi32(t, t), t);
+			il_put(dst + (size_t)xx * ch, (uint32_t)_mm256_cvtsi256_si32(t), ch);
 		}
 	}
 }
@@ -211,4 +255,23 @@ void il_v8(const uint8_t *in, int stride, uint8_t *out, int out_h, const int32_t
 	}
 #endif
 	il_v8_cols(in, stride, out, out_h, bounds, kk, ksize, 0, stride);
+}
+
+// img_to_array's conversion: bytes to little-endian float32, vectorised by
+// the compiler.
+void il_u8_to_f32le(const uint8_t *in, uint8_t *out, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	float *f = (float *)(void *)out;
+	for (size_t i = 0; i < n; i++) f[i] = (float)in[i];
+#else
+	for (size_t i = 0; i < n; i++) {
+		float v = (float)in[i];
+		uint32_t b;
+		memcpy(&b, &v, 4);
+		out[4 * i] = (uint8_t)b;
+		out[4 * i + 1] = (uint8_t)(b >> 8);
+		out[4 * i + 2] = (uint8_t)(b >> 16);
+		out[4 * i + 3] = (uint8_t)(b >> 24);
+	}
+#endif
 }

@@ -17,3 +17,6 @@ void il_h8(const uint8_t *in, size_t in_cap, int in_stride, int offset, uint8_t 
 // il_v8 is the vertical pass; simd 0 forces the scalar loop.
 void il_v8(const uint8_t *in, int stride, uint8_t *out, int out_h, const int32_t *bounds, const int32_t *kk,
            int ksize, int simd);
+
+// il_u8_to_f32le writes n bytes of in as n little-endian float32 to out.
+void il_u8_to_f32le(const uint8_t *in, uint8_t *out, size_t n);

@@ -51,3 +51,13 @@ func vertical8C(out, in *Image, c *coeffs, simd bool) {
 		(*C.uint8_t)(unsafe.Pointer(&out.Pix[0])), C.int(out.Height),
 		(*C.int32_t)(unsafe.Pointer(&c.bounds32[0])), (*C.int32_t)(unsafe.Pointer(&c.fixed[0])), C.int(c.ksize), s)
 }
+
+// bytesToFloat32LE writes each byte of src as a little-endian float32 into
+// dst (4·len(src) bytes): img_to_array's conversion, in C.
+func bytesToFloat32LE(dst []byte, src []uint8) {
+	if len(src) == 0 {
+		return
+	}
+	_ = dst[4*len(src)-1]
+	C.il_u8_to_f32le((*C.uint8_t)(unsafe.Pointer(&src[0])), (*C.uint8_t)(unsafe.Pointer(&dst[0])), C.size_t(len(src)))
+}

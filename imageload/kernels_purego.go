@@ -2,6 +2,11 @@
 
 package imageload
 
+import (
+	"encoding/binary"
+	"math"
+)
+
 func simdKernels() bool { return false }
 
 func horizontal8(out, in *Image, offset int, c *coeffs) { horizontal8Go(out, in, offset, c) }
@@ -14,3 +19,12 @@ func horizontal8C(out, in *Image, offset int, c *coeffs, simd bool) {
 }
 
 func vertical8C(out, in *Image, c *coeffs, simd bool) { vertical8Go(out, in, c) }
+
+// bytesToFloat32LE writes each byte of src as a little-endian float32 into
+// dst (4·len(src) bytes): img_to_array's conversion.
+func bytesToFloat32LE(dst []byte, src []uint8) {
+	_ = dst[:4*len(src)]
+	for i, v := range src {
+		binary.LittleEndian.PutUint32(dst[4*i:], math.Float32bits(float32(v)))
+	}
+}

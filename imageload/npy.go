@@ -175,9 +175,7 @@ func (w *NpyWriter) WriteImage(im *Image) error {
 		return err
 	}
 	return w.fill(len(im.Pix), 4, func(dst []byte, from int) {
-		for i, v := range im.Pix[from : from+len(dst)/4] {
-			binary.LittleEndian.PutUint32(dst[4*i:], math.Float32bits(float32(v)))
-		}
+		bytesToFloat32LE(dst, im.Pix[from:from+len(dst)/4])
 	})
 }
 
