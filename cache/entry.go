@@ -68,17 +68,22 @@ func (e Entry) RemoteChanged() bool {
 // LocalChanged reports whether the local file described by fi differs
 // from the local base: size, mtime or (where both are known) inode.
 func (e Entry) LocalChanged(fi fs.FileInfo) bool {
-	if e.IsDir != fi.IsDir() {
+	return e.LocalDiffers(fi.IsDir(), fi.Size(), fi.ModTime(), Inode(fi))
+}
+
+// LocalDiffers is LocalChanged for a stat given as its parts (inode 0:
+// unknown), for callers that keep no fs.FileInfo.
+func (e Entry) LocalDiffers(isDir bool, size int64, mtime time.Time, inode uint64) bool {
+	if e.IsDir != isDir {
 		return true
 	}
 	if e.IsDir {
 		return false
 	}
-	if fi.Size() != e.Local.Size || !fi.ModTime().Equal(e.Local.ModTime) {
+	if size != e.Local.Size || !mtime.Equal(e.Local.ModTime) {
 		return true
 	}
-	ino := Inode(fi)
-	return ino != 0 && e.Local.Inode != 0 && ino != e.Local.Inode
+	return inode != 0 && e.Local.Inode != 0 && inode != e.Local.Inode
 }
 
 // Verified reports whether the file described by fi is the content Drive

@@ -32,23 +32,24 @@ func (m *Mount) abs(rel string) (string, error) {
 	return SafeJoin(m.cfg.Root, rel)
 }
 
-func (m *Mount) statLocal(rel string) *local {
+// statLocal stats the local path rel (a regular file or folder).
+func (m *Mount) statLocal(rel string) (local, bool) {
 	p, err := m.abs(rel)
 	if err != nil {
-		return nil
+		return local{}, false
 	}
 	fi, err := os.Lstat(p)
 	if err != nil || !(fi.Mode().IsRegular() || fi.IsDir()) {
-		return nil
+		return local{}, false
 	}
-	return &local{IsDir: fi.IsDir(), Size: fi.Size(), MTime: fi.ModTime(), Inode: cache.Inode(fi), fi: fi}
+	return local{IsDir: fi.IsDir(), Size: fi.Size(), MTime: fi.ModTime(), Inode: cache.Inode(fi)}, true
 }
 
-// md5Of returns the md5 of the local file rel (cached in l); "" if it
-// cannot be read.
-func (m *Mount) md5Of(rel string, l *local) string {
-	if l.md5 != "" {
-		return l.md5
+// md5Of returns the md5 of the local file rel, cached in sc for the
+// round; "" if it cannot be read.
+func (m *Mount) md5Of(sc *scan, rel string) string {
+	if sum, ok := sc.md5[rel]; ok {
+		return sum
 	}
 	p, err := m.abs(rel)
 	if err != nil {
@@ -58,13 +59,11 @@ func (m *Mount) md5Of(rel string, l *local) string {
 	if err != nil {
 		return ""
 	}
-	l.md5 = sum
+	sc.md5[strings.Clone(rel)] = sum
 	return sum
 }
 
-func (m *Mount) noteSkip(e *cache.Entry, p, reason string) {
-	m.st.skipped[e.ID] = Skipped{Path: p, DriveID: e.ID, Reason: reason}
-}
+func (m *Mount) noteSkip(e *cache.Entry, p, reason string) { m.st.skip(e.ID, p, reason) }
 
 // run performs one action; it may run on a worker goroutine, so it reads
 // only its own entry (a copy) and writes to the store, never the state.

@@ -31,6 +31,18 @@
 // only through the Remote interface declared here, which *drive.Client
 // satisfies.
 //
+// # Memory
+//
+// A mount may hold millions of files, so what the engine keeps per file
+// is bounded (docs/benchmarks.md, "Resource bounds"): its copy of the
+// entries is a table of compact binary records with two hash indexes of
+// slot numbers (table.go, index.go), ~180 bytes a file; a scan keeps one
+// bit for each file that is as its entry recorded and whole records only
+// for the others (scan.go), reading folders without garbage per file
+// (walk_linux.go); layout and plan derive what is held from the table
+// instead of copying it into maps. Transfers run on Config.Parallel
+// workers whatever the number pending (transfer.go).
+//
 // # Names
 //
 // names.go maps a single name reversibly: Drive allows names a local

@@ -109,6 +109,7 @@ func (m *Mount) Run(ctx context.Context) error {
 			}
 			runPass([]string{"."}, false, false)
 			m.purgeTrash()
+			m.release()
 		case ev, ok := <-events:
 			if !ok {
 				events = nil
@@ -169,11 +170,12 @@ func (m *Mount) Run(ctx context.Context) error {
 
 // pollOnce applies Drive's changes and acts on the paths they touch.
 func (m *Mount) pollOnce(ctx context.Context, runPass func([]string, bool, bool) (int, error)) {
-	old := map[string]string{}
-	for id, e := range m.st.byID {
-		old[id] = e.Path
-	}
+	// The paths the changed entries had before (not a copy of every
+	// path: see state.prev).
+	m.st.prev = map[string]string{}
 	rr, err := m.refreshRemote(ctx)
+	old := m.st.prev
+	m.st.prev = nil
 	m.mu.Lock()
 	m.status.LastPoll = m.cfg.Now()
 	m.mu.Unlock()
@@ -187,7 +189,7 @@ func (m *Mount) pollOnce(ctx context.Context, runPass func([]string, bool, bool)
 	}
 	scope := rr.paths
 	for _, id := range rr.ids {
-		if p, ok := old[id]; ok {
+		if p := old[id]; p != "" {
 			scope = append(scope, p)
 		}
 	}
@@ -262,12 +264,12 @@ func (m *Mount) fetched(paths []string) error {
 	var errs []error
 	for _, p := range paths {
 		p = filepath.ToSlash(filepath.Clean(p))
-		id, ok := m.st.byPath[p]
+		id, ok := m.st.idAt(p)
 		if !ok {
 			errs = append(errs, fmt.Errorf("mount: fetch %s: %w", p, cache.ErrNotFound))
 			continue
 		}
-		if e := m.st.byID[id]; !synced(e) || (!e.IsDir && e.MD5 != e.Local.MD5) {
+		if e, _ := m.st.get(id); !synced(&e) || (!e.IsDir && e.MD5 != e.Local.MD5) {
 			errs = append(errs, fmt.Errorf("mount: fetch %s: not downloaded yet", p))
 		}
 	}

@@ -80,6 +80,7 @@ type Mount struct {
 	reqs    chan request   // Flush and Fetch to the loop
 	serving chan struct{}  // guarded by mu: non-nil while Run's loop serves reqs
 	settle  map[string]obs // local path -> first observation of its current stat
+	force   bool           // this pass takes every local file as settled (Flush)
 }
 
 // New checks cfg and returns a Mount; it touches neither side yet.

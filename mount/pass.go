@@ -28,7 +28,17 @@ func (m *Mount) start(ctx context.Context) error {
 		return err
 	}
 	m.st = st
+	m.release()
 	return nil
+}
+
+// release drops the store file's pages, which loading the state or a
+// full pass leaves resident, from the process's memory (they stay in the
+// page cache): ~1 KB an entry otherwise (issue 8).
+func (m *Mount) release() {
+	if err := m.cfg.Store.ReleaseMemory(); err != nil {
+		m.log.Debug("release store pages", "err", err)
+	}
 }
 
 // fullPass is one complete two-way pass: Drive's changes (or a full
@@ -50,7 +60,7 @@ func (m *Mount) fullPass(ctx context.Context, waitSettle bool) Summary {
 		sum.fail(err)
 		return sum
 	}
-	if err := m.checkRoot(tok == "" && len(m.st.byID) == 0); err != nil {
+	if err := m.checkRoot(tok == "" && m.st.len() == 0); err != nil {
 		sum.fail(err)
 		m.setError(err)
 		return sum
@@ -73,6 +83,7 @@ func (m *Mount) fullPass(ctx context.Context, waitSettle bool) Summary {
 		waits = m.pass(ctx, []string{"."}, rr.noDelete, false, &sum)
 	}
 	m.purgeTrash()
+	m.release()
 	return sum
 }
 
@@ -88,11 +99,11 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 		return 0
 	}
 	guard := deleteGuard{}
-	for _, e := range m.st.byID {
+	m.st.all(func(e *cache.Entry) {
 		if !e.IsDir && synced(e) {
 			guard.files++ // gone ones included: the files there were
 		}
-	}
+	})
 	prog := Progress{Phase: m.Status().Phase}
 	failed := map[string]int{}
 	lastErr := map[string]error{}
@@ -106,17 +117,13 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 	}()
 	waits := 0
 	for round := 0; round < maxRounds && ctx.Err() == nil; round++ {
-		sc, err := scanLocal(m.cfg.Root, scope)
+		sc, err := scanLocal(m.cfg.Root, scope, m.st)
 		if err != nil {
 			sum.fail(err)
 			m.setError(err)
 			return 0
 		}
-		if force {
-			for p := range sc.files {
-				m.settle[p] = obs{size: sc.files[p].Size, mtime: sc.files[p].MTime, at: time.Time{}}
-			}
-		}
+		m.force = force
 		lo := m.st.layout(Options{CaseInsensitive: m.cfg.CaseInsensitive})
 		if err := m.place(lo); err != nil {
 			sum.fail(err)
@@ -235,8 +242,8 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 
 func (m *Mount) runOne(ctx context.Context, a action) result {
 	var e cache.Entry
-	if p, ok := m.st.byID[a.id]; ok && a.id != "" {
-		e = *p
+	if a.id != "" {
+		e, _ = m.st.get(a.id)
 	}
 	return m.run(ctx, a, e)
 }

@@ -2,6 +2,7 @@ package mount
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,15 +24,18 @@ type action struct {
 }
 
 // planner turns the state, the layout and a local scan into actions.
+//
+// It keeps nothing per entry: the paths synced entries hold are looked
+// up in the state (heldAt), and only paths claimed beyond those, by this
+// round's actions, are kept.
 type planner struct {
 	m    *Mount
 	st   *state
 	lo   layout
 	sc   *scan
 	acts []action
-	// held: local paths an entry occupies (synced entries' Path).
-	held map[string]string
-	// claimed: local paths already spoken for by an action or an entry.
+	// claimed: local paths spoken for by an action, beyond those synced
+	// entries hold.
 	claimed map[string]bool
 	// trashing: local paths going to the local trash.
 	trashing map[string]bool
@@ -43,50 +47,70 @@ type planner struct {
 
 func (m *Mount) plan(lo layout, sc *scan) *planner {
 	st := m.st
-	p := &planner{m: m, st: st, lo: lo, sc: sc, held: map[string]string{}, claimed: map[string]bool{}, trashing: map[string]bool{}}
-	ids := make([]string, 0, len(st.byID))
-	for id, e := range st.byID {
-		ids = append(ids, id)
-		if synced(e) {
-			p.held[e.Path] = id
-			p.claimed[e.Path] = true
-		}
+	p := &planner{m: m, st: st, lo: lo, sc: sc, claimed: map[string]bool{}, trashing: map[string]bool{}}
+	t := st.t
+	slots := make([]uint32, 0, st.len())
+	for slot := range t.slots() {
+		slots = append(slots, slot)
 	}
-	sort.Slice(ids, func(i, j int) bool { return st.byID[ids[i]].Path < st.byID[ids[j]].Path })
+	slices.SortFunc(slots, func(a, b uint32) int { return strings.Compare(t.pathOf(a), t.pathOf(b)) })
 	// Folders that move first: their contents wait.
-	for _, id := range ids {
-		e := st.byID[id]
-		if want, ok := lo.want[id]; ok && e.IsDir && synced(e) && want != e.Path {
+	for _, slot := range slots {
+		e := t.at(slot)
+		if want, ok := lo.want(&e); ok && e.IsDir && synced(&e) && want != e.Path {
 			p.moving = append(p.moving, e.Path)
 		}
 	}
 	// R2: synced files missing at their path but present elsewhere with
 	// the same inode were moved locally.
 	byInode := map[uint64]string{}
-	for lp, l := range sc.files {
-		if _, ok := p.held[lp]; !ok && l.Inode != 0 && !isConflictCopy(path.Base(lp)) {
+	sc.others(func(lp string, l local) {
+		if _, held := p.heldAt(lp); !held && l.Inode != 0 && !isConflictCopy(path.Base(lp)) {
 			byInode[l.Inode] = lp
 		}
-	}
-	var gonedirs []*cache.Entry
-	for _, id := range ids {
-		e := st.byID[id]
-		if _, skip := st.skipped[id]; skip && !lo.gone[id] {
+	})
+	var gonedirs []cache.Entry
+	for _, slot := range slots {
+		e := t.at(slot)
+		if _, skip := st.skipped[e.ID]; skip && !lo.gone[e.ID] {
 			continue
 		}
-		if e.IsDir && lo.gone[id] && synced(e) {
+		if e.IsDir && lo.gone[e.ID] && synced(&e) {
 			gonedirs = append(gonedirs, e)
 			continue
 		}
-		p.entry(e, byInode)
+		p.entry(&e, byInode)
 	}
 	// Gone folders last, deepest first, once their contents are decided.
 	sort.Slice(gonedirs, func(i, j int) bool { return gonedirs[i].Path > gonedirs[j].Path })
-	for _, e := range gonedirs {
-		p.goneDir(e)
+	for i := range gonedirs {
+		p.goneDir(&gonedirs[i])
 	}
 	p.newLocal()
 	return p
+}
+
+// heldAt is the ID of the synced entry at the local path lp.
+func (p *planner) heldAt(lp string) (string, bool) {
+	slot, ok := p.st.t.slotAt(lp)
+	if !ok {
+		return "", false
+	}
+	e := p.st.t.at(slot)
+	if !synced(&e) {
+		return "", false
+	}
+	return e.ID, true
+}
+
+// isClaimed reports whether lp is spoken for: held by a synced entry or
+// claimed by an action.
+func (p *planner) isClaimed(lp string) bool {
+	if p.claimed[lp] {
+		return true
+	}
+	_, held := p.heldAt(lp)
+	return held
 }
 
 // synced reports whether e has a base and sits at a real path.
@@ -113,7 +137,7 @@ func (p *planner) underMoving(lp string) bool {
 
 // entry plans one Drive item.
 func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
-	want, live := p.lo.want[e.ID]
+	want, live := p.lo.want(e)
 	s := situation{Dir: e.IsDir, Settled: true}
 	if !synced(e) {
 		if !live {
@@ -121,17 +145,18 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 			return
 		}
 		s.R = rNew
-		if p.underMoving(want) || (p.held[want] != "" && p.held[want] != e.ID) || p.claimed[want] && p.held[want] == "" {
+		holder, held := p.heldAt(want)
+		if p.underMoving(want) || (held && holder != e.ID) || p.claimed[want] && !held {
 			p.waits++ // the path frees up once the other item moves
 			return
 		}
-		p.claimed[want] = true
-		l := p.sc.files[want]
+		p.claimed[strings.Clone(want)] = true
+		l, seen := p.sc.get(want)
 		if !p.sc.covers(want) {
-			l = p.m.statLocal(want)
+			l, seen = p.m.statLocal(want)
 		}
 		switch {
-		case l == nil:
+		case !seen:
 			s.L = lAbsent
 		case l.IsDir != e.IsDir:
 			p.waits++ // a file where a folder goes, or the reverse: left alone
@@ -141,7 +166,7 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 			s.L = lNew
 			if !e.IsDir {
 				s.Settled = p.m.settled(want, l)
-				s.SameMD5 = p.m.md5Of(want, l) == e.MD5 && e.MD5 != ""
+				s.SameMD5 = p.m.md5Of(p.sc, want) == e.MD5 && e.MD5 != ""
 			}
 		}
 		v := decide(s)
@@ -176,10 +201,10 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 	to := ""
 	if !p.sc.covers(e.Path) {
 		s.L = lSame
-	} else if l := p.sc.files[e.Path]; l == nil || l.IsDir != e.IsDir {
+	} else if l, seen := p.sc.get(e.Path); !seen || l.IsDir != e.IsDir {
 		s.L = lDeleted
-		if l == nil && e.Local.Inode != 0 {
-			if np, ok := byInode[e.Local.Inode]; ok && !p.claimed[np] && p.sc.files[np].IsDir == e.IsDir &&
+		if !seen && e.Local.Inode != 0 {
+			if np, ok := byInode[e.Local.Inode]; ok && !p.isClaimed(np) && p.isDirAt(np) == e.IsDir &&
 				!p.movedAndEdited(e, np, s.R) {
 				s.L, to = lMoved, np
 				p.claimed[np] = true
@@ -191,8 +216,8 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 				}
 			}
 		}
-	} else if !e.IsDir && e.LocalChanged(l.fi) {
-		sum := p.m.md5Of(e.Path, l)
+	} else if !e.IsDir && e.LocalDiffers(l.IsDir, l.Size, l.MTime, l.Inode) {
+		sum := p.m.md5Of(p.sc, e.Path)
 		if sum == e.Local.MD5 {
 			// Only touched: remember the new stat.
 			touched := e.MD5
@@ -230,11 +255,11 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		if s.L == lMoved {
 			a.from = to
 		}
-		if a.from != want && p.claimed[want] && p.held[want] != e.ID {
+		if holder, _ := p.heldAt(want); a.from != want && p.isClaimed(want) && holder != e.ID {
 			p.waits++
 			return
 		}
-		p.claimed[want] = true
+		p.claimed[strings.Clone(want)] = true
 	case actRemoteMove, actDownloadMove:
 		a.from, a.path = e.Path, to
 		pid, ok := p.parentOf(to)
@@ -247,7 +272,7 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		if s.L == lMoved {
 			a.path = to
 		}
-		p.trashing[a.path] = true
+		p.trashing[strings.Clone(a.path)] = true
 	case actForget:
 		if s.L == lEdited || s.L == lNew {
 			a.row = "D3"
@@ -285,20 +310,29 @@ func (p *planner) movedAndEdited(e *cache.Entry, np string, r rside) bool {
 	if e.IsDir || (r != rEdited && r != rMovedEdited && r != rGone) {
 		return false
 	}
-	l := p.sc.files[np]
-	return e.LocalChanged(l.fi) && p.m.md5Of(np, l) != e.Local.MD5
+	l, _ := p.sc.get(np)
+	return e.LocalDiffers(l.IsDir, l.Size, l.MTime, l.Inode) && p.m.md5Of(p.sc, np) != e.Local.MD5
+}
+
+// isDirAt reports whether the scan saw a folder at lp.
+func (p *planner) isDirAt(lp string) bool {
+	l, _ := p.sc.get(lp)
+	return l.IsDir
 }
 
 // keepsRemote reports whether a folder deleted locally holds Drive items
 // changed since their base, which must come back (D4).
 func (p *planner) keepsRemote(dir *cache.Entry) bool {
-	for _, e := range p.st.byID {
-		if strings.HasPrefix(e.Path, dir.Path+"/") && p.lo.want[e.ID] != "" &&
-			(!synced(e) || e.MD5 != e.Remote.MD5) {
-			return true
+	keeps := false
+	p.st.all(func(e *cache.Entry) {
+		if keeps || !strings.HasPrefix(e.Path, dir.Path+"/") {
+			return
 		}
-	}
-	return false
+		if _, live := p.lo.want(e); live && (!synced(e) || e.MD5 != e.Remote.MD5) {
+			keeps = true
+		}
+	})
+	return keeps
 }
 
 // goneDir plans a folder that left the mirror: if it still holds local
@@ -310,25 +344,28 @@ func (p *planner) goneDir(e *cache.Entry) {
 		p.add(action{verb: actLocalTrash, id: e.ID, path: e.Path, dir: true, row: "D6"})
 		return
 	}
-	if l := p.sc.files[e.Path]; l == nil || !l.IsDir {
+	if l, seen := p.sc.get(e.Path); !seen || !l.IsDir {
 		p.add(action{verb: actForget, id: e.ID, path: e.Path, dir: true, row: "D5"})
 		return
 	}
-	files := 0
-	for lp, l := range p.sc.files {
-		if l.IsDir || !strings.HasPrefix(lp, e.Path+"/") {
-			continue
+	files, keep := 0, false
+	p.sc.under(e.Path, func(lp string, l local) {
+		if l.IsDir || keep {
+			return
 		}
 		files++
 		if !p.trashing[lp] {
-			if id, ok := p.held[lp]; !ok || !p.lo.gone[id] || p.keptLocal(id) {
-				p.add(action{verb: actForget, id: e.ID, path: e.Path, dir: true, row: "D6"})
-				return
+			if id, ok := p.heldAt(lp); !ok || !p.lo.gone[id] || p.keptLocal(id) {
+				keep = true
 			}
 		}
+	})
+	if keep {
+		p.add(action{verb: actForget, id: e.ID, path: e.Path, dir: true, row: "D6"})
+		return
 	}
 	if files == 0 {
-		p.trashing[e.Path] = true
+		p.trashing[strings.Clone(e.Path)] = true
 		p.add(action{verb: actLocalTrash, id: e.ID, path: e.Path, dir: true, row: "D6"})
 		return
 	}
@@ -348,14 +385,14 @@ func (p *planner) keptLocal(id string) bool {
 // newLocal plans local files and folders no entry holds: uploads (C2).
 func (p *planner) newLocal() {
 	paths := make([]string, 0)
-	for lp := range p.sc.files {
-		if !p.claimed[lp] {
+	p.sc.others(func(lp string, _ local) {
+		if !p.isClaimed(lp) {
 			paths = append(paths, lp)
 		}
-	}
+	})
 	sort.Strings(paths)
 	for _, lp := range paths {
-		l := p.sc.files[lp]
+		l, _ := p.sc.get(lp)
 		pid, ok := p.parentOf(lp)
 		if !ok || p.underMoving(lp) {
 			p.waits++
@@ -377,16 +414,16 @@ func (p *planner) parentOf(lp string) (string, bool) {
 	if dir == "." {
 		return p.st.rootID, true
 	}
-	id, ok := p.held[dir]
+	id, ok := p.heldAt(dir)
 	if !ok {
 		return "", false
 	}
-	e := p.st.byID[id]
-	if !e.IsDir || p.lo.want[id] != e.Path {
+	e, _ := p.st.get(id)
+	if want, _ := p.lo.want(&e); !e.IsDir || want != e.Path {
 		return "", false
 	}
 	// Below a folder shortcut, items go into its target (N8).
-	return driveID(e), true
+	return strings.Clone(driveID(&e)), true
 }
 
 // driveName is the Drive name for an item moved locally to lp: its
@@ -404,16 +441,17 @@ func (p *planner) driveName(e *cache.Entry, lp string) string {
 }
 
 // rowOf names the sync-semantics row a decision implements.
+// (A table of rows, not a map built per call: it runs for every entry.)
 func rowOf(s situation, v verb) string {
-	type k struct {
-		r rside
-		l lside
-	}
-	rows := map[k]string{
-		{rNew, lAbsent}: "C1", {rAbsent, lNew}: "C2", {rSame, lEdited}: "C6",
-		{rEdited, lSame}: "C5", {rGone, lSame}: "D1", {rSame, lDeleted}: "D2", {rGone, lEdited}: "D3",
-		{rEdited, lDeleted}: "D4", {rGone, lDeleted}: "D5", {rMoved, lSame}: "R1", {rSame, lMoved}: "R2",
-		{rMoved, lEdited}: "R3", {rEdited, lMoved}: "R4", {rMoved, lMoved}: "R5",
+	rows := [...]struct {
+		r   rside
+		l   lside
+		row string
+	}{
+		{rNew, lAbsent, "C1"}, {rAbsent, lNew, "C2"}, {rSame, lEdited, "C6"},
+		{rEdited, lSame, "C5"}, {rGone, lSame, "D1"}, {rSame, lDeleted, "D2"}, {rGone, lEdited, "D3"},
+		{rEdited, lDeleted, "D4"}, {rGone, lDeleted, "D5"}, {rMoved, lSame, "R1"}, {rSame, lMoved, "R2"},
+		{rMoved, lEdited, "R3"}, {rEdited, lMoved, "R4"}, {rMoved, lMoved, "R5"},
 	}
 	switch {
 	case v == actWait:
@@ -429,5 +467,10 @@ func rowOf(s situation, v verb) string {
 		}
 		return "C8"
 	}
-	return rows[k{s.R, s.L}]
+	for _, r := range rows {
+		if r.r == s.R && r.l == s.L {
+			return r.row
+		}
+	}
+	return ""
 }

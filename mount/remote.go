@@ -85,10 +85,10 @@ func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
 		progress = false
 		rest := pending[:0]
 		for _, ch := range pending {
-			e, known := st.byID[ch.FileID]
+			e, known := st.get(ch.FileID)
 			if ch.Removed {
 				if known && e.ParentID != goneParent {
-					n := *e
+					n := e
 					n.ParentID = goneParent
 					st.set(n)
 					dirty[n.ID] = n
@@ -104,7 +104,7 @@ func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
 			}
 			if m.skip(f, parent, tgts) {
 				if known {
-					n := *e
+					n := e
 					n.ParentID = goneParent
 					st.set(n)
 					dirty[n.ID] = n
@@ -128,8 +128,8 @@ func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
 	// What is left has no parent in the mirror: trashed, deleted, moved
 	// out, or never ours.
 	for _, ch := range pending {
-		if e, ok := st.byID[ch.FileID]; ok && e.ParentID != goneParent {
-			n := *e
+		if e, ok := st.get(ch.FileID); ok && e.ParentID != goneParent {
+			n := e
 			n.ParentID = goneParent
 			st.set(n)
 			dirty[n.ID] = n
@@ -139,17 +139,17 @@ func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
 	// shortcut pointing to a changed file takes its new content (N8).
 	for _, ch := range cs.Changes {
 		for sid := range st.targets[ch.FileID] {
-			e := st.byID[sid]
+			e, _ := st.get(sid)
 			if e.IsDir || e.ParentID == goneParent {
 				continue
 			}
-			n := *e
+			n := e
 			if ch.Removed || ch.File.Trashed {
 				n.ParentID = goneParent // D1: its local copy goes to the local trash
 			} else {
 				n = withTarget(n, ch.File)
 			}
-			if n != *e {
+			if n != e {
 				st.set(n)
 				dirty[n.ID] = n
 			}
@@ -198,13 +198,16 @@ func (m *Mount) fullListing(ctx context.Context) (remoteResult, error) {
 	}
 	res := remoteResult{noDelete: tree.Incomplete || len(tree.Files) == 0}
 	if !res.noDelete {
-		for id, e := range st.byID {
-			if !seen[id] && e.ParentID != goneParent {
-				n := *e
-				n.ParentID = goneParent
-				st.set(n)
-				dirty[id] = n
+		var left []cache.Entry
+		st.all(func(e *cache.Entry) {
+			if !seen[e.ID] && e.ParentID != goneParent {
+				left = append(left, *e)
 			}
+		})
+		for _, n := range left {
+			n.ParentID = goneParent
+			st.set(n)
+			dirty[n.ID] = n
 		}
 	}
 	if err := m.commitRemote(dirty, tok); err != nil {
@@ -241,7 +244,7 @@ func (m *Mount) absorbTree(ctx context.Context, tree *drive.Tree, dirty map[stri
 		if t, ok := tgts[f.ShortcutTarget]; ok && f.IsShortcut() {
 			n = withTarget(n, t)
 		}
-		if old, ok := st.byID[f.ID]; ok && *old == n {
+		if old, ok := st.get(f.ID); ok && old == n {
 			return nil
 		}
 		st.set(n)
@@ -264,10 +267,10 @@ func (m *Mount) skip(f drive.File, parent string, tgts map[string]drive.File) bo
 		return false
 	}
 	where := f.Name
-	if pe, ok := m.st.byID[parent]; ok && placed(pe) {
+	if pe, ok := m.st.get(parent); ok && placed(&pe) {
 		where = pe.Path + "/" + f.Name
 	}
-	m.st.skipped[f.ID] = Skipped{Path: where, DriveID: f.ID, Reason: reason}
+	m.st.skip(f.ID, where, reason)
 	return true
 }
 

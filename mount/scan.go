@@ -30,15 +30,67 @@ type local struct {
 	Size  int64
 	MTime time.Time
 	Inode uint64
-	fi    fs.FileInfo
-	md5   string // computed on demand (see Mount.md5Of)
 }
 
-// scan is a view of (part of) the local tree.
+// scan is a view of (part of) the local tree, valid until the state
+// changes (it is taken, planned from, then dropped, every round).
+//
+// It keeps little per file: a file or folder exactly as its synced entry
+// recorded it (the common case by far) is one bit for the entry's table
+// slot; only the others (new, changed, of the other kind) are kept
+// whole. A rescan of a mirror of a million files thus holds ~125 KB, not
+// a map of a million paths.
 type scan struct {
-	full  bool              // the whole tree was scanned
-	scope []string          // otherwise: the paths scanned, each with everything below it
-	files map[string]*local // path -> what is there
+	full  bool     // the whole tree was scanned
+	scope []string // otherwise: the paths scanned, each with everything below it
+	files map[string]local
+	st    *state // nil: no bits, every path in files
+	same  bitset // slots whose entry's local base the disk still matches
+	md5   map[string]string
+}
+
+// get returns what the scan saw at p.
+func (s *scan) get(p string) (local, bool) {
+	if l, ok := s.files[p]; ok {
+		return l, true
+	}
+	if s.st != nil {
+		if slot, ok := s.st.t.slotAt(p); ok && s.same.has(slot) {
+			e := s.st.t.at(slot)
+			return local{IsDir: e.IsDir, Size: e.Local.Size, MTime: e.Local.ModTime, Inode: e.Local.Inode}, true
+		}
+	}
+	return local{}, false
+}
+
+// others calls fn for every path seen that is not as its synced entry
+// recorded it: new files and folders among them.
+func (s *scan) others(fn func(p string, l local)) {
+	for p, l := range s.files {
+		fn(p, l)
+	}
+}
+
+// under calls fn for every path seen strictly below dir.
+func (s *scan) under(dir string, fn func(p string, l local)) {
+	for p, l := range s.files {
+		if strings.HasPrefix(p, dir+"/") {
+			fn(p, l)
+		}
+	}
+	if s.st == nil {
+		return
+	}
+	for slot := range s.st.t.slots() {
+		if !s.same.has(slot) {
+			continue
+		}
+		if p := s.st.t.pathOf(slot); strings.HasPrefix(p, dir+"/") {
+			if l, ok := s.get(p); ok {
+				fn(p, l)
+			}
+		}
+	}
 }
 
 // covers reports whether p was scanned: a path outside a partial scan's
@@ -66,11 +118,21 @@ func ignored(rel string) bool {
 		strings.HasPrefix(base, ".") && strings.Contains(base, ".drivesync-") && strings.HasSuffix(base, ".part")
 }
 
+// stale reports whether an ignored regular file is a download a killed
+// process left behind (removed by the scan; Download starts over).
+func stale(rel, name string) bool {
+	return rel != Marker && (strings.HasSuffix(rel, ".part") || strings.HasPrefix(name, stagedPrefix))
+}
+
 // scanLocal scans the paths in scope (slash-separated, "." = all) below
-// root. Symbolic links and other non-regular files are not mirrored.
-// Download temp files left by a killed process are removed.
-func scanLocal(root string, scope []string) (*scan, error) {
-	s := &scan{files: map[string]*local{}}
+// root, comparing what it finds with st's entries (nil: keep everything).
+// Symbolic links and other non-regular files are not mirrored. Download
+// temp files left by a killed process are removed.
+func scanLocal(root string, scope []string, st *state) (*scan, error) {
+	s := &scan{files: map[string]local{}, st: st, md5: map[string]string{}}
+	if st != nil {
+		s.same = newBitset(st.t.slotCount())
+	}
 	for _, p := range scope {
 		if p == "." {
 			s.full, s.scope = true, nil
@@ -99,48 +161,46 @@ func (s *scan) walk(root, rel string) error {
 		return fmt.Errorf("mount: scan %s: %w", top, err)
 	}
 	if rel != "." && !fi.IsDir() {
-		s.add(root, rel, fi)
+		if fi.Mode().IsRegular() && !ignored(rel) {
+			s.add(rel, false, fi.Size(), fi.ModTime(), cache.Inode(fi))
+		}
 		return nil
 	}
-	return filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return fmt.Errorf("mount: scan %s: %w", p, err)
-		}
-		r, _ := filepath.Rel(root, p)
-		r = filepath.ToSlash(r)
-		if r == "." {
+	if !fi.IsDir() {
+		return nil // the root is not a folder (a symbolic link to one is not followed)
+	}
+	if rel != "." {
+		if ignored(rel) {
 			return nil
 		}
-		if ignored(r) {
-			if d.Type().IsRegular() && r != Marker && (strings.HasSuffix(r, ".part") || strings.HasPrefix(d.Name(), stagedPrefix)) {
-				os.Remove(p) // an interrupted download; Download starts over
-			}
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		fi, err := d.Info()
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return fmt.Errorf("mount: scan %s: %w", p, err)
-		}
-		s.add(root, r, fi)
-		return nil
-	})
+		s.add(rel, true, fi.Size(), fi.ModTime(), cache.Inode(fi))
+	}
+	return walkTree(root, rel, s.add)
 }
 
-func (s *scan) add(root, rel string, fi fs.FileInfo) {
-	if ignored(rel) || !(fi.Mode().IsRegular() || fi.IsDir()) {
-		return
+// add records one regular file or folder (rel may point into the
+// walker's buffer: it is copied if kept).
+func (s *scan) add(rel string, isDir bool, size int64, mtime time.Time, inode uint64) {
+	if s.st != nil {
+		if slot, ok := s.st.t.slotAt(rel); ok {
+			if e := s.st.t.at(slot); synced(&e) && !e.LocalDiffers(isDir, size, mtime, inode) {
+				s.same.set(slot)
+				delete(s.files, rel)
+				return
+			}
+		}
 	}
-	s.files[rel] = &local{IsDir: fi.IsDir(), Size: fi.Size(), MTime: fi.ModTime(), Inode: cache.Inode(fi), fi: fi}
+	s.files[strings.Clone(rel)] = local{IsDir: isDir, Size: size, MTime: mtime, Inode: inode}
 }
+
+// bitset is a set of table slots.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) set(i uint32) { b[i/64] |= 1 << (i % 64) }
+
+func (b bitset) has(i uint32) bool { return int(i/64) < len(b) && b[i/64]&(1<<(i%64)) != 0 }
 
 // fileMD5 is the md5 of a local file's content, in lowercase hex.
 func fileMD5(p string) (string, error) {
@@ -167,15 +227,15 @@ type obs struct {
 // settled reports whether the file at p has kept its size and mtime for
 // the settle interval: since its last change (by its mtime) or since
 // first observed so. Files that are still changing are never uploaded.
-func (m *Mount) settled(p string, l *local) bool {
+func (m *Mount) settled(p string, l local) bool {
 	now := m.cfg.Now()
-	if now.Sub(l.MTime) >= m.cfg.Settle {
+	if m.force || now.Sub(l.MTime) >= m.cfg.Settle {
 		delete(m.settle, p)
 		return true
 	}
 	o, ok := m.settle[p]
 	if !ok || o.size != l.Size || !o.mtime.Equal(l.MTime) {
-		m.settle[p] = obs{size: l.Size, mtime: l.MTime, at: now}
+		m.settle[strings.Clone(p)] = obs{size: l.Size, mtime: l.MTime, at: now}
 		return false
 	}
 	if now.Sub(o.at) >= m.cfg.Settle {

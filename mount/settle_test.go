@@ -12,7 +12,7 @@ func TestSettled(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := &Mount{cfg: Config{Settle: 2 * time.Second, Now: time.Now}, settle: map[string]obs{}}
 		mt := time.Now()
-		l := &local{Size: 10, MTime: mt}
+		l := local{Size: 10, MTime: mt}
 		if m.settled("f", l) {
 			t.Fatal("settled at once")
 		}
@@ -21,7 +21,7 @@ func TestSettled(t *testing.T) {
 			t.Fatal("settled after 1.5 s")
 		}
 		// It grows: the clock starts over.
-		l = &local{Size: 20, MTime: time.Now()}
+		l = local{Size: 20, MTime: time.Now()}
 		if m.settled("f", l) {
 			t.Fatal("settled right after a change")
 		}
@@ -35,7 +35,7 @@ func TestSettled(t *testing.T) {
 		}
 		// An mtime older than Settle is settled without waiting (a file
 		// found by a scan after a restart).
-		if !m.settled("old", &local{Size: 1, MTime: time.Now().Add(-time.Minute)}) {
+		if !m.settled("old", local{Size: 1, MTime: time.Now().Add(-time.Minute)}) {
 			t.Fatal("an old file is not settled")
 		}
 	})

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,21 +23,24 @@ const pendingDir = ".drivesync-pending"
 
 // state is the engine's in-memory copy of the store's entries, owned by
 // the goroutine running passes. Every change is written to the store
-// first.
+// first. The entries are kept compact (table.go); the maps beside them
+// hold the few items that are special.
 type state struct {
-	rootID  string                  // the real Drive ID of RemoteRoot
-	byID    map[string]*cache.Entry // every entry
-	byPath  map[string]string       // path -> ID
-	skipped map[string]Skipped      // Drive ID -> why it is not mirrored
+	rootID  string             // the real Drive ID of RemoteRoot
+	t       *table             // every entry, by ID and by path
+	skipped map[string]Skipped // Drive ID -> why it is not mirrored
 	// targets: Drive ID -> the shortcut entries pointing to it (N8).
 	targets map[string]map[string]bool
 	// cut: the IDs layout put in skipped (shortcut loops), recomputed by
 	// every layout.
 	cut map[string]bool
+	// prev, while not nil, gets the path each entry set or deleted had
+	// before its first change ("" for an entry new meanwhile).
+	prev map[string]string
 }
 
 func newState(rootID string) *state {
-	return &state{rootID: rootID, byID: map[string]*cache.Entry{}, byPath: map[string]string{}, skipped: map[string]Skipped{},
+	return &state{rootID: rootID, t: newTable(), skipped: map[string]Skipped{},
 		targets: map[string]map[string]bool{}, cut: map[string]bool{}}
 }
 
@@ -54,21 +57,53 @@ func loadState(s *cache.Store, rootID string) (*state, error) {
 	return st, nil
 }
 
-func (st *state) set(e cache.Entry) {
-	if old, ok := st.byID[e.ID]; ok {
-		if st.byPath[old.Path] == e.ID {
-			delete(st.byPath, old.Path)
-		}
-		st.untarget(old)
+// get returns the entry of a Drive ID (its strings point into the table:
+// see table).
+func (st *state) get(id string) (cache.Entry, bool) { return st.t.get(id) }
+
+// has reports whether the state holds an entry for id.
+func (st *state) has(id string) bool {
+	_, ok := st.t.ids.get(id)
+	return ok
+}
+
+// idAt is the ID of the entry holding the local path p.
+func (st *state) idAt(p string) (string, bool) {
+	slot, ok := st.t.slotAt(p)
+	if !ok {
+		return "", false
 	}
-	c := e
-	st.byID[e.ID] = &c
-	st.byPath[e.Path] = e.ID
-	if c.TargetID != "" {
-		if st.targets[c.TargetID] == nil {
-			st.targets[c.TargetID] = map[string]bool{}
+	return st.t.idOf(slot), true
+}
+
+// len is the number of entries.
+func (st *state) len() int { return st.t.len() }
+
+// all calls fn with every entry, in no particular order; fn must not
+// change the state, nor keep e (one variable serves every call: an
+// Entry allocated per call would be a million per pass).
+func (st *state) all(fn func(e *cache.Entry)) {
+	var e cache.Entry
+	for slot := range st.t.slots() {
+		e = st.t.at(slot)
+		fn(&e)
+	}
+}
+
+func (st *state) set(e cache.Entry) {
+	old, ok := st.t.get(e.ID)
+	st.remember(e.ID, old.Path)
+	if ok {
+		st.untarget(&old)
+	}
+	st.t.set(e)
+	if e.TargetID != "" {
+		tg := st.targets[e.TargetID]
+		if tg == nil {
+			tg = map[string]bool{}
+			st.targets[strings.Clone(e.TargetID)] = tg
 		}
-		st.targets[c.TargetID][c.ID] = true
+		tg[strings.Clone(e.ID)] = true
 	}
 }
 
@@ -81,115 +116,209 @@ func (st *state) untarget(e *cache.Entry) {
 	}
 }
 
+// skip records why the item id is left out (copies kept: the strings
+// given may point into the table).
+func (st *state) skip(id, p, reason string) {
+	id = strings.Clone(id)
+	st.skipped[id] = Skipped{Path: strings.Clone(p), DriveID: id, Reason: reason}
+}
+
+// remember records in prev the path id had before ("" if none).
+func (st *state) remember(id, path string) {
+	if st.prev == nil {
+		return
+	}
+	if _, done := st.prev[id]; !done {
+		st.prev[strings.Clone(id)] = strings.Clone(path)
+	}
+}
+
 func (st *state) del(id string) {
-	if old, ok := st.byID[id]; ok {
-		if st.byPath[old.Path] == id {
-			delete(st.byPath, old.Path)
-		}
-		st.untarget(old)
-		delete(st.byID, id)
+	if old, ok := st.t.get(id); ok {
+		st.remember(id, old.Path)
+		st.untarget(&old)
+		st.t.del(id)
 	}
 }
 
 // placed reports whether e's Path is a real local path (not a placeholder).
 func placed(e *cache.Entry) bool { return !strings.HasPrefix(e.Path, pendingDir+"/") }
 
-// layout is where every Drive item of the mirror belongs on disk.
+// layout is where every Drive item of the mirror belongs on disk. Most
+// items are where they belong: only the others are listed.
 type layout struct {
-	want map[string]string // ID -> desired local path, for items in the mirror
-	gone map[string]bool   // IDs whose item left the mirror (self or an ancestor)
+	moved map[string]string // ID -> desired local path, where it is not the entry's Path
+	out   map[string]bool   // IDs the layout did not place: left the mirror, or skipped
+	gone  map[string]bool   // IDs whose item left the mirror (self or an ancestor)
 }
 
-// plan computes the layout: the local path of every item from its
+// want is where e belongs, if it is in the mirror.
+func (lo layout) want(e *cache.Entry) (string, bool) {
+	if p, ok := lo.moved[e.ID]; ok {
+		return p, true
+	}
+	if lo.out[e.ID] {
+		return "", false
+	}
+	return e.Path, true
+}
+
+// layout computes the layout: the local path of every item from its
 // parent's path and its deduplicated local name, from the mirror root
 // down. Items whose parent is not in the mirror are gone.
+//
+// Siblings are grouped by a counting sort over the table's interned
+// parent IDs (4 bytes an entry, for the length of the call), and a folder
+// whose children all sit at their own plain names (the common case) is
+// settled without Dedupe, which would allocate a few maps per child.
 func (st *state) layout(opts Options) layout {
-	lo := layout{want: map[string]string{}, gone: map[string]bool{}}
+	lo := layout{moved: map[string]string{}, out: map[string]bool{}, gone: map[string]bool{}}
 	for id := range st.cut {
 		delete(st.skipped, id)
 	}
 	clear(st.cut)
-	kids := map[string][]*cache.Entry{}
-	for _, e := range st.byID {
-		if e.ParentID != goneParent {
-			kids[e.ParentID] = append(kids[e.ParentID], e)
+	t := st.t
+	// kids[first[p]:first[p+1]]: the slots whose parent is interned as p.
+	first := make([]uint32, len(t.strs.strs)+1)
+	for slot := range t.slots() {
+		if p := t.parentIndex(slot); p != 0 { // 0: goneParent
+			first[p+1]++
 		}
 	}
+	for i := 1; i < len(first); i++ {
+		first[i] += first[i-1]
+	}
+	kids := make([]uint32, first[len(first)-1])
+	next := append([]uint32(nil), first...)
+	for slot := range t.slots() {
+		if p := t.parentIndex(slot); p != 0 {
+			kids[next[p]] = slot
+			next[p]++
+		}
+	}
+	next = nil
 	// Folders entered so far (a folder shortcut enters its target): a
 	// folder is mirrored at one path only, so a shortcut to a folder
 	// already mirrored, an enclosing one above all (a loop), is cut (N8).
 	entered := map[string]string{st.rootID: "."}
-	for _, e := range st.byID {
+	st.all(func(e *cache.Entry) {
 		if e.IsDir && !folderShortcut(e) && e.ParentID != goneParent {
 			entered[e.ID] = e.Path
 		}
-	}
+	})
+	reached := newBitset(t.slotCount())
+	var sibs []Sibling
 	var walk func(dirID, dirPath string)
 	walk = func(dirID, dirPath string) {
-		es := kids[dirID]
-		sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
-		sibs := make([]Sibling, 0, len(es))
-		prev := map[string]string{}
-		for _, e := range es {
-			sibs = append(sibs, Sibling{ID: e.ID, Name: dedupeName(e), IsDir: e.IsDir})
-			if placed(e) && path.Dir(e.Path) == dirPath {
-				prev[e.ID] = path.Base(e.Path)
-			}
-		}
-		names, err := Dedupe(sibs, prev, opts)
-		if err != nil {
-			for _, e := range es {
-				st.skipped[e.ID] = Skipped{Path: path.Join(dirPath, e.Name), DriveID: e.ID, Reason: err.Error()}
-			}
+		p, ok := t.strs.idx[dirID]
+		if !ok {
 			return
 		}
-		for _, e := range es {
-			p := path.Join(dirPath, names[e.ID])
-			if dirPath == "." && (names[e.ID] == Marker || names[e.ID] == pendingDir) {
-				st.skipped[e.ID] = Skipped{Path: p, DriveID: e.ID, Reason: "name reserved for drivesync's own use"}
+		es := kids[first[p]:first[p+1]]
+		slices.SortFunc(es, func(a, b uint32) int { return strings.Compare(t.idOf(a), t.idOf(b)) })
+		var names map[string]string
+		if !st.inPlace(es, dirPath, opts) {
+			sibs = sibs[:0]
+			prev := map[string]string{}
+			for _, slot := range es {
+				e := t.at(slot)
+				sibs = append(sibs, Sibling{ID: e.ID, Name: dedupeName(&e), IsDir: e.IsDir})
+				if placed(&e) && path.Dir(e.Path) == dirPath {
+					prev[e.ID] = path.Base(e.Path)
+				}
+			}
+			var err error
+			names, err = Dedupe(sibs, prev, opts)
+			if err != nil {
+				for _, slot := range es {
+					e := t.at(slot)
+					st.skip(e.ID, path.Join(dirPath, e.Name), err.Error())
+				}
+				return
+			}
+		}
+		for _, slot := range es {
+			e := t.at(slot)
+			p := e.Path // in place
+			if names != nil {
+				p = path.Join(dirPath, names[e.ID])
+			}
+			if name := path.Base(p); dirPath == "." && (name == Marker || name == pendingDir) {
+				st.skip(e.ID, p, "name reserved for drivesync's own use")
 				continue
 			}
-			if folderShortcut(e) {
+			if folderShortcut(&e) {
 				if at, ok := entered[e.TargetID]; ok {
 					reason := "shortcut to a folder already mirrored at " + at + ": cut"
 					if at == "." || strings.HasPrefix(dirPath+"/", at+"/") {
 						reason = "shortcut loop: its target folder encloses it (" + at + "): cut"
 					}
-					st.skipped[e.ID] = Skipped{Path: p, DriveID: e.ID, Reason: reason}
-					st.cut[e.ID] = true
+					st.skip(e.ID, p, reason)
+					st.cut[strings.Clone(e.ID)] = true
 					continue
 				}
 				entered[e.TargetID] = p
-				lo.want[e.ID] = p
+				lo.place(slot, &e, p, reached)
 				walk(e.TargetID, p)
 				continue
 			}
-			lo.want[e.ID] = p
+			lo.place(slot, &e, p, reached)
 			if e.IsDir {
 				walk(e.ID, p)
 			}
 		}
 	}
 	walk(st.rootID, ".")
-	for id := range st.byID {
-		if _, ok := lo.want[id]; !ok {
-			if _, skip := st.skipped[id]; !skip {
-				lo.gone[id] = true
-			}
+	for slot := range t.slots() {
+		if reached.has(slot) {
+			continue
+		}
+		id := t.idOf(slot)
+		lo.out[id] = true
+		if _, skip := st.skipped[id]; !skip {
+			lo.gone[id] = true
 		}
 	}
 	return lo
+}
+
+// place records that the item of slot belongs at p.
+func (lo layout) place(slot uint32, e *cache.Entry, p string, reached bitset) {
+	reached.set(slot)
+	if p != e.Path {
+		lo.moved[e.ID] = p
+	} else {
+		delete(lo.moved, e.ID)
+	}
+}
+
+// inPlace reports whether the children es of the folder at dirPath all
+// sit at their own plain local names (placed, in that folder, each
+// holding its path), which is then what Dedupe would give them: the
+// previous name of each is its plain name, and no two are equal.
+// Case-insensitive names always go through Dedupe.
+func (st *state) inPlace(es []uint32, dirPath string, opts Options) bool {
+	if opts.CaseInsensitive {
+		return false
+	}
+	for _, slot := range es {
+		e := st.t.at(slot)
+		if !placed(&e) || path.Dir(e.Path) != dirPath || path.Base(e.Path) != LocalName(dedupeName(&e)) {
+			return false
+		}
+		if holder, ok := st.t.slotAt(e.Path); !ok || holder != slot {
+			return false
+		}
+	}
+	return true
 }
 
 // absorb records Drive's current metadata f for an item in the mirror
 // (from a listing or the changes feed) without touching its bases.
 // New items get their desired path if free, else a placeholder.
 func (st *state) absorb(f drive.File, parentID string) cache.Entry {
-	e, ok := st.byID[f.ID]
-	var n cache.Entry
-	if ok {
-		n = *e
-	} else {
+	n, ok := st.get(f.ID)
+	if !ok {
 		n = cache.Entry{ID: f.ID, Path: pendingDir + "/" + f.ID}
 	}
 	n.Name, n.ParentID = f.Name, parentID
@@ -201,7 +330,7 @@ func (st *state) absorb(f drive.File, parentID string) cache.Entry {
 		// the target's metadata (withTarget); the shortcut's own says
 		// nothing of it.
 		n.MD5, n.Size, n.ModTime, n.Version = "", 0, time.Time{}, 0
-		if old, ok := st.byID[f.ID]; ok && old.TargetID == f.ShortcutTarget {
+		if old, ok := st.get(f.ID); ok && old.TargetID == f.ShortcutTarget {
 			n.MD5, n.Size, n.ModTime, n.Version = old.MD5, old.Size, old.ModTime, old.Version
 		}
 	}
@@ -218,12 +347,12 @@ func (st *state) liveParent(f drive.File) string {
 		if p == st.rootID {
 			return p
 		}
-		if e, ok := st.byID[p]; ok && e.IsDir && !folderShortcut(e) && e.ParentID != goneParent {
+		if e, ok := st.get(p); ok && e.IsDir && !folderShortcut(&e) && e.ParentID != goneParent {
 			return p
 		}
 		// A folder a live folder shortcut points to (N8).
 		for sid := range st.targets[p] {
-			if e := st.byID[sid]; folderShortcut(e) && e.ParentID != goneParent {
+			if e, _ := st.get(sid); folderShortcut(&e) && e.ParentID != goneParent {
 				return p
 			}
 		}
@@ -239,17 +368,16 @@ var errNoRoot = errors.New("mount: the mirror root is not a folder")
 func (m *Mount) place(lo layout) error {
 	st := m.st
 	var moves []cache.Entry
-	for id, want := range lo.want {
-		e := st.byID[id]
-		if synced(e) || e.Path == want {
+	for id, want := range lo.moved {
+		e, _ := st.get(id)
+		if synced(&e) || e.Path == want {
 			continue
 		}
-		if other, ok := st.byPath[want]; ok && other != id {
+		if other, ok := st.idAt(want); ok && other != id {
 			continue
 		}
-		n := *e
-		n.Path = want
-		moves = append(moves, n)
+		e.Path = want
+		moves = append(moves, e)
 	}
 	if len(moves) == 0 {
 		return nil

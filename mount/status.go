@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/drivesync/drivesync/cache"
 )
 
 // Status is a snapshot of a mount for `drivesync status`.
@@ -86,11 +88,9 @@ func (m *Mount) setError(err error) {
 func (m *Mount) publish(waits int, conflicts []string) {
 	var files, dirs, pendDown int
 	var bytes int64
-	for _, e := range m.st.byID {
-		if e.ParentID == goneParent {
-			continue
-		}
+	m.st.all(func(e *cache.Entry) {
 		switch {
+		case e.ParentID == goneParent:
 		case e.IsDir:
 			dirs++
 		case !synced(e) || e.MD5 != e.Remote.MD5:
@@ -99,7 +99,7 @@ func (m *Mount) publish(waits int, conflicts []string) {
 			files++
 			bytes += e.Size
 		}
-	}
+	})
 	sk := make([]Skipped, 0, len(m.st.skipped))
 	for _, s := range m.st.skipped {
 		sk = append(sk, s)

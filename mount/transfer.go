@@ -22,8 +22,8 @@ func (m *Mount) runAll(ctx context.Context, acts []action, done func(result)) {
 	all := make([]job, len(acts))
 	for i, a := range acts {
 		all[i].a = a
-		if p, ok := m.st.byID[a.id]; ok && a.id != "" {
-			all[i].e = *p
+		if a.id != "" {
+			all[i].e, _ = m.st.get(a.id)
 		}
 	}
 	jobs := make(chan job)
