@@ -31,6 +31,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(killChild())
 	}
+	if os.Getenv(memChildEnv) != "" {
+		os.Exit(memChild())
+	}
 	goleak.VerifyTestMain(m)
 }
 
