@@ -136,7 +136,7 @@ func offlineGlob(ctx context.Context, md mountDirs, req globRequest, errOut io.W
 		return globResponse{}, err
 	}
 	defer store.Close()
-	resp, err := runGlob(ctx, md.Root, func() (glob.Index, error) { return storeIndex{store}, nil }, nil, req)
+	resp, err := runGlob(ctx, md.Root, func() (glob.Index, error) { return offlineIndex(store, md) }, nil, req)
 	if err != nil {
 		return globResponse{}, err
 	}
@@ -175,7 +175,7 @@ func offlineGlobNames(ctx context.Context, md mountDirs, req globRequest, w *buf
 		return err
 	}
 	defer store.Close()
-	_, err = globNames(ctx, func() (glob.Index, error) { return storeIndex{store}, nil }, nil, req, emit)
+	_, err = globNames(ctx, func() (glob.Index, error) { return offlineIndex(store, md) }, nil, req, emit)
 	return err
 }
 

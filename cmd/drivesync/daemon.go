@@ -162,6 +162,16 @@ func runDaemon(ctx context.Context, cmd *cobra.Command, g *globals, f *mountFlag
 		return fmt.Errorf("mount: state of %s: %w", md.Root, err)
 	}
 	defer store.Close()
+	// The listing snapshot of the last run stops matching with the first
+	// change; a new one is written when this run ends.
+	if err := os.Remove(listingSnapPath(md)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("mount: %w", err)
+	}
+	defer func() {
+		if err := writeListingSnap(store, listingSnapPath(md)); err != nil {
+			log.Warn("cannot save the listing for glob without a daemon", "err", err)
+		}
+	}()
 	client, err := drive.New(runCtx, drive.Options{Endpoint: endpoint, TokenSource: ts, Logger: log, Sessions: store.Sessions()})
 	if err != nil {
 		return err
