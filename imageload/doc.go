@@ -18,6 +18,9 @@
 // JPEG goes through the system libjpeg (libjpeg-turbo) via cgo with Pillow's
 // settings (ISLOW DCT, fancy upsampling); with CGO_ENABLED=0 or -tags purego
 // the standard library decoder is used and JPEG pixels are approximate.
+// The 8-bit resampling passes run in C (kernels.c), vectorised with AVX2 when
+// the CPU has it (checked at run time): the same integer sums as Pillow's,
+// grouped differently, which for integers gives the same bytes.
 // PNG, GIF, BMP, WebP and TIFF are decoded by the Go standard library and
 // golang.org/x/image; imageload maps their output onto Pillow's modes
 // (palette, LA, 1-bit, 16-bit "I", transparency keys) itself.
@@ -27,6 +30,9 @@
 // nested Go slices or arrays, which it encodes element by element through
 // reflection: far too slow and memory-hungry for a (N, H, W, C) batch of
 // hundreds of megabytes. Its reader is used in the tests to check our files.
+// The writer converts each image to float32 straight into 4 MiB aligned
+// chunks and writes them with direct I/O where the file system allows it
+// (outfile.go): no page-cache copy, and little left for the closing fsync.
 //
 // imageload imports no Drive code; it reads paths or any fs.FS.
 package imageload

@@ -15,6 +15,7 @@ rounds="${2:-3}"
 work="${BENCH_DIR:-/tmp/imageload-bench}"
 py=/usr/bin/python3
 mkdir -p "$work/images"
+echo "== load average at start: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "== generating $n JPEGs in $work/images (skips existing)"
 $py "$here/gen_images.py" "$work/images" "$n"
 echo "== building drivesync"
