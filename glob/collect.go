@@ -25,6 +25,30 @@ type collector struct {
 	nnames      int
 	namesSorted bool
 	lastName    string
+	// stream, when set, gets each name during the walk, as shard/limit select
+	// (Query.EachName over an index that walks in name order); streamErr is its error.
+	stream    func(name string) error
+	shard     Shard
+	limit     int
+	matched   int // names matched so far
+	sent      int // names given to stream
+	streamErr error
+}
+
+// streamName hands name to c.stream if the shard and the limit select it, and reports whether
+// the walk should go on.
+func (c *collector) streamName(name string) bool {
+	k := c.matched
+	c.matched++
+	if c.shard.Count > 1 && k%c.shard.Count != c.shard.Index {
+		return true
+	}
+	if err := c.stream(name); err != nil {
+		c.streamErr = err
+		return false
+	}
+	c.sent++
+	return c.limit == 0 || c.sent < c.limit
 }
 
 // walk visits one root. Per entry it allocates nothing unless the entry is kept.
@@ -51,6 +75,9 @@ func (c *collector) walk(ix Index, r walkRoot) error {
 		if !plain && !slash || c.excluded(e) || !c.wanted(e) {
 			return true
 		}
+		if c.stream != nil { // plain only: see streamable
+			return c.streamName(e.Path)
+		}
 		if plain {
 			c.add(e, false)
 		}
@@ -59,6 +86,9 @@ func (c *collector) walk(ix Index, r walkRoot) error {
 		}
 		return true
 	})
+	if c.streamErr != nil {
+		return c.streamErr
+	}
 	if stopped != nil {
 		return fmt.Errorf("glob: walk %q: %w", r.dir, stopped)
 	}

@@ -73,6 +73,9 @@ func CheckPath(p string) error {
 	return nil
 }
 
+// PathOrdered implements PathOrdered: Walk visits in Path order.
+func (x *MemIndex) PathOrdered() bool { return true }
+
 // Len returns the number of entries.
 func (x *MemIndex) Len() int { return len(x.entries) }
 

@@ -31,7 +31,9 @@ func (q Query) Names(ctx context.Context, ix Index) ([]string, error) {
 // their headers in chunks, where Run keeps a whole Match (path, ID, MD5, state, size and time:
 // 112 bytes plus the strings) in chunks that it then joins, and a caller then converts: for
 // 60,000 matches that is ≈ 3 MB of memory instead of ≈ 20 MB, and a sort of strings only if
-// the index order is not name order. Other queries are answered by Run.
+// the index order is not name order. When the index walks in name order (PathOrdered) and the
+// query allows it (see streamable), nothing is kept at all: fn gets each name during the walk,
+// so an error of the walk may then come after some names. Other queries are answered by Run.
 func (q Query) EachName(ctx context.Context, ix Index, fn func(name string) error) error {
 	if q.Newest > 0 || q.Sort != ByName || q.Kinds&Checkpoints != 0 {
 		ms, err := q.Run(ctx, ix)
@@ -48,6 +50,10 @@ func (q Query) EachName(ctx context.Context, ix Index, fn func(name string) erro
 	pl, err := q.compile()
 	if err != nil {
 		return err
+	}
+	if q.streamable(pl, ix) {
+		c := collector{plan: pl, ctx: ctx, stream: fn, shard: q.Shard, limit: q.Limit}
+		return c.walk(ix, pl.roots[0])
 	}
 	c := collector{plan: pl, ctx: ctx, namesOnly: true}
 	for _, r := range pl.roots {
@@ -87,6 +93,29 @@ func (q Query) EachName(ctx context.Context, ix Index, fn func(name string) erro
 		}
 	}
 	return nil
+}
+
+// PathOrdered is implemented by an Index whose Walk visits entries in byte-wise Path order
+// (MemIndex does) when PathOrdered returns true.
+type PathOrdered interface {
+	PathOrdered() bool
+}
+
+// streamable reports whether EachName can hand out names during the walk: the index walks in
+// name order (PathOrdered), one walk covers every pattern (two roots such as "a" and "a-b" would
+// interleave: "a-b" < "a/x"), no pattern yields names with a trailing "/" (they sort apart
+// from their path: "a-b" < "a/"), and the order is not reversed.
+func (q Query) streamable(pl *plan, ix Index) bool {
+	po, ok := ix.(PathOrdered)
+	if !ok || !po.PathOrdered() || len(pl.roots) != 1 || q.Reverse {
+		return false
+	}
+	for _, a := range pl.roots[0].alts {
+		if a.dirOnly || a.finalStar {
+			return false
+		}
+	}
+	return true
 }
 
 // shardOf keeps shard s of the name-sorted list res (in place).
