@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -30,12 +32,13 @@ import (
 // header says; otherwise glob walks the store.
 //
 // Layout: snapMagic, then uvarint version, entry count and size of the
-// records in bytes, then per entry in the store's order a uvarint length and
+// records in bytes, then per entry in byte-wise path order (so glob can
+// hand out names as it reads them: glob.PathOrdered) a uvarint length and
 // that many bytes: flags, uvarint size, [varint unix seconds, uvarint
 // nanoseconds], uvarint path length, path, uvarint ID length, ID, MD5 (hex,
 // the rest).
 
-const snapMagic = "drivesync listing snapshot 1\n"
+const snapMagic = "drivesync listing snapshot 2\n"
 
 // Flags of a snapshot record.
 const (
@@ -50,8 +53,12 @@ func listingSnapPath(md mountDirs) string { return filepath.Join(md.State, "list
 // writeListingSnap writes the snapshot of the store's listing as committed
 // now to path (a temp file renamed into place).
 func writeListingSnap(st *cache.Store, path string) error {
-	var body []byte // the records; ≈ 100 bytes an entry
-	var version, n int
+	var (
+		recs    []byte // the records; ≈ 100 bytes an entry
+		ends    []int  // where each record ends in recs
+		paths   []string
+		version int
+	)
 	err := st.View(func(tx *cache.Tx) error {
 		version = tx.Version()
 		var rec []byte
@@ -80,18 +87,32 @@ func writeListingSnap(st *cache.Store, path string) error {
 			rec = binary.AppendUvarint(rec, uint64(len(l.ID)))
 			rec = append(rec, l.ID...)
 			rec = append(rec, l.MD5...)
-			body = binary.AppendUvarint(body, uint64(len(rec)))
-			body = append(body, rec...)
-			n++
+			recs = binary.AppendUvarint(recs, uint64(len(rec)))
+			recs = append(recs, rec...)
+			ends = append(ends, len(recs))
+			paths = append(paths, strings.Clone(l.Path))
 			return nil
 		})
 	})
 	if err != nil {
 		return fmt.Errorf("listing snapshot: %w", err)
 	}
+	order := make([]int, len(paths)) // the store's order is depth-first ("a/b" before "a.txt")
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int { return strings.Compare(paths[i], paths[j]) })
+	body := make([]byte, 0, len(recs))
+	for _, i := range order {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		body = append(body, recs[start:ends[i]]...)
+	}
 	head := []byte(snapMagic)
 	head = binary.AppendUvarint(head, uint64(version))
-	head = binary.AppendUvarint(head, uint64(n))
+	head = binary.AppendUvarint(head, uint64(len(paths)))
 	head = binary.AppendUvarint(head, uint64(len(body)))
 	if err := writeFileAtomic(path, append(head, body...), 0o600); err != nil {
 		return fmt.Errorf("listing snapshot: %w", err)
@@ -142,9 +163,12 @@ func openListingSnap(path string, version int) (x *snapIndex, ok bool) {
 
 var errBadSnap = errors.New("malformed listing snapshot")
 
-// Walk implements glob.Index in the store's order (depth-first), reading the
-// file from the start each time; the subtree of dir is one run in it. The
-// strings of e alias a buffer reused for the next entry.
+// PathOrdered implements glob.PathOrdered: the records are in path order.
+func (x *snapIndex) PathOrdered() bool { return true }
+
+// Walk implements glob.Index in path order, reading the file from the start
+// each time, up to the end of dir's subtree. The strings of e alias a buffer
+// reused for the next entry.
 func (x *snapIndex) Walk(dir string, fn func(e *glob.Entry) bool) error {
 	f, err := os.Open(x.path)
 	if err != nil {
@@ -153,9 +177,9 @@ func (x *snapIndex) Walk(dir string, fn func(e *glob.Entry) bool) error {
 	defer f.Close()
 	r := bufio.NewReaderSize(io.NewSectionReader(f, x.start, x.size), 64<<10)
 	var (
-		rec  []byte
-		ge   glob.Entry
-		seen bool // inside dir's run
+		rec []byte
+		ge  glob.Entry
+		end = dir + "0" // '0' follows '/': every path below dir sorts before it
 	)
 	for {
 		n, err := binary.ReadUvarint(r)
@@ -176,13 +200,12 @@ func (x *snapIndex) Walk(dir string, fn func(e *glob.Entry) bool) error {
 			return fmt.Errorf("listing snapshot %s: %w", x.path, err)
 		}
 		if dir != "" {
+			if ge.Path >= end {
+				return nil
+			}
 			if !within(ge.Path, dir) {
-				if seen {
-					return nil
-				}
 				continue
 			}
-			seen = true
 		}
 		if !fn(&ge) {
 			return nil

@@ -68,7 +68,7 @@ func entryState(e cache.Entry) string {
 type memIndex struct {
 	version int
 	data    string     // per entry: Path, ID, hex MD5, back to back
-	entries []memEntry // in the store's order: depth-first, a folder's subtree right after it
+	entries []memEntry // in byte-wise path order (glob.PathOrdered)
 	remote  int        // files not downloaded (state remote)
 }
 
@@ -120,7 +120,13 @@ func buildMemIndex(tx *cache.Tx) (*memIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &memIndex{version: tx.Version(), data: b.String(), entries: slices.Clip(es), remote: n}, nil
+	x := &memIndex{version: tx.Version(), data: b.String(), entries: slices.Clip(es), remote: n}
+	// The store's order is depth-first ("a/b" before "a.txt"); in path order
+	// glob hands out names during the walk instead of keeping them.
+	slices.SortFunc(x.entries, func(a, b memEntry) int {
+		return strings.Compare(x.data[a.off:a.off+a.plen], x.data[b.off:b.off+b.plen])
+	})
+	return x, nil
 }
 
 func (x *memIndex) path(i int) string {
@@ -132,17 +138,30 @@ func (x *memIndex) path(i int) string {
 // nothing to fetch, whatever it matches.
 func (x *memIndex) RemoteFiles() int { return x.remote }
 
-// Walk implements glob.Index in the store's order. The subtree of dir is
-// one contiguous run, found by binary search in that order.
+// PathOrdered implements glob.PathOrdered.
+func (x *memIndex) PathOrdered() bool { return true }
+
+// search returns the position of the first entry whose path is not before p.
+func (x *memIndex) search(p string) int {
+	return sort.Search(len(x.entries), func(i int) bool { return x.path(i) >= p })
+}
+
+// Walk implements glob.Index in path order: dir itself, then the run of
+// paths starting with dir+"/" (others, such as "dir.txt", sort in between).
 func (x *memIndex) Walk(dir string, fn func(e *glob.Entry) bool) error {
-	lo, hi := 0, len(x.entries)
-	if dir != "" {
-		lo = sort.Search(len(x.entries), func(i int) bool { return cmpDepthFirst(x.path(i), dir) >= 0 })
-		hi = lo
-		for hi < len(x.entries) && within(x.path(hi), dir) {
-			hi++
-		}
+	if dir == "" {
+		x.visit(0, len(x.entries), fn)
+		return nil
 	}
+	if i := x.search(dir); i < len(x.entries) && x.path(i) == dir && !x.visit(i, i+1, fn) {
+		return nil
+	}
+	x.visit(x.search(dir+"/"), x.search(dir+"0"), fn) // '0' follows '/'
+	return nil
+}
+
+// visit calls fn for entries lo to hi-1 and reports whether fn asked for more.
+func (x *memIndex) visit(lo, hi int, fn func(e *glob.Entry) bool) bool {
 	var ge glob.Entry
 	for i := lo; i < hi; i++ {
 		e := &x.entries[i]
@@ -159,34 +178,15 @@ func (x *memIndex) Walk(dir string, fn func(e *glob.Entry) bool) error {
 			ge.ModTime = time.Unix(e.sec, int64(e.nsec)).UTC()
 		}
 		if !fn(&ge) {
-			return nil
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
 // within reports whether p is dir or lies below it.
 func within(p, dir string) bool {
 	return strings.HasPrefix(p, dir) && (len(p) == len(dir) || p[len(dir)] == '/')
-}
-
-// cmpDepthFirst compares paths in the store's order: byte-wise with "/"
-// sorting before every other byte (cache's path keys).
-func cmpDepthFirst(a, b string) int {
-	for i := range min(len(a), len(b)) {
-		x, y := a[i], b[i]
-		if x == y {
-			continue
-		}
-		if x == '/' {
-			return -1
-		}
-		if y == '/' {
-			return 1
-		}
-		return int(x) - int(y)
-	}
-	return len(a) - len(b)
 }
 
 // liveIndex is a daemon's view of its store for glob: the memIndex of the

@@ -44,12 +44,26 @@ func indexStore(t *testing.T) *cache.Store {
 	return st
 }
 
-// walked lists what ix.Walk(dir) visits, every field.
+// checkPathOrderedWalk checks that ix.Walk(dir) visits in path order what
+// the store's walk visits (in its depth-first order).
+func checkPathOrderedWalk(t *testing.T, ix, store glob.Index, dir string) {
+	t.Helper()
+	got, want := walked(t, ix, dir), walked(t, store, dir)
+	if !slices.IsSorted(got) {
+		t.Errorf("Walk(%q) not in path order: %q", dir, got)
+	}
+	if slices.Sort(want); !slices.Equal(got, want) {
+		t.Errorf("Walk(%q):\n got   %q\n store %q", dir, got, want)
+	}
+}
+
+// walked lists what ix.Walk(dir) visits, every field (after the path and a
+// NUL, so that the lines sort as their paths).
 func walked(t *testing.T, ix glob.Index, dir string) []string {
 	t.Helper()
 	var out []string
 	err := ix.Walk(dir, func(e *glob.Entry) bool {
-		out = append(out, fmt.Sprintf("%s dir=%v size=%d mtime=%s id=%s md5=%s %s", e.Path, e.Dir, e.Size, e.ModTime.Format(time.RFC3339Nano), e.ID, e.MD5, e.State))
+		out = append(out, fmt.Sprintf("%s\x00dir=%v size=%d mtime=%s id=%s md5=%s %s", e.Path, e.Dir, e.Size, e.ModTime.Format(time.RFC3339Nano), e.ID, e.MD5, e.State))
 		return true
 	})
 	if err != nil {
@@ -58,7 +72,7 @@ func walked(t *testing.T, ix glob.Index, dir string) []string {
 	return out
 }
 
-// The in-memory index visits what the store's walk visits, in its order, for any folder.
+// The in-memory index visits what the store's walk visits, in path order, for any folder.
 func TestMemIndexWalksLikeStore(t *testing.T) {
 	st := indexStore(t)
 	var m *memIndex
@@ -66,10 +80,7 @@ func TestMemIndexWalksLikeStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{"", "a", "a/b", "a/b/c", "a.d", "ab", "z", "nothing", "a/nothing"} {
-		want, got := walked(t, storeIndex{st}, dir), walked(t, m, dir)
-		if !slices.Equal(got, want) {
-			t.Errorf("Walk(%q):\n in memory %q\n store     %q", dir, got, want)
-		}
+		checkPathOrderedWalk(t, m, storeIndex{st}, dir)
 	}
 	n := 0
 	_ = storeIndex{st}.Walk("", func(e *glob.Entry) bool {
@@ -89,20 +100,6 @@ func TestMemIndexWalksLikeStore(t *testing.T) {
 		}
 		if got, err := q.Names(context.Background(), m); err != nil || !slices.Equal(got, want) {
 			t.Errorf("%q: in memory %q, %v; store %q", pat, got, err, want)
-		}
-	}
-}
-
-func TestCmpDepthFirst(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		want int // sign
-	}{
-		{"a", "a", 0}, {"a", "a/b", -1}, {"a/b", "a.d", -1}, {"a/b", "a b", -1}, {"a.d", "a-e", 1},
-		{"a/z", "ab", -1}, {"ab", "a/z", 1}, {"", "a", -1},
-	} {
-		if got := cmpDepthFirst(tt.a, tt.b); (got > 0) != (tt.want > 0) || (got < 0) != (tt.want < 0) {
-			t.Errorf("cmpDepthFirst(%q, %q) = %d, want sign %d", tt.a, tt.b, got, tt.want)
 		}
 	}
 }
