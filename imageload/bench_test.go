@@ -1,6 +1,7 @@
 package imageload
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -174,6 +175,49 @@ func BenchmarkNpyWriteImage(b *testing.B) {
 				if err := w.WriteImage(im); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkLoadToNpy is drivesync images in process, per image: the Loader
+// (1 or 2 workers, no cache) over the bench directory's JPEGs, each written to a
+// .npy as float32. Without IMAGELOAD_BENCH_DIR it cycles over the largest
+// corpus JPEG.
+func BenchmarkLoadToNpy(b *testing.B) {
+	for _, c := range []struct {
+		draft   bool
+		workers int
+	}{{false, 1}, {false, 2}, {true, 1}, {true, 2}} {
+		draft := c.draft
+		b.Run(fmt.Sprintf("draft=%t/workers=%d", c.draft, c.workers), func(b *testing.B) {
+			var files []string
+			if d := os.Getenv("IMAGELOAD_BENCH_DIR"); d != "" {
+				files, _ = filepath.Glob(filepath.Join(d, "*.jpg"))
+			}
+			if len(files) == 0 {
+				files = []string{filepath.Join("testdata", "corpus", "jpeg_big_420.jpg")}
+			}
+			paths := make([]string, b.N)
+			for i := range paths {
+				paths[i] = files[i%len(files)]
+			}
+			l := &Loader{Options: Options{Height: 224, Width: 224, Interpolation: Bilinear, Draft: draft}, Workers: c.workers}
+			w, err := CreateNpy(filepath.Join(b.TempDir(), "x.npy"), Float32, []int{224, 224, 3})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer w.Abort()
+			b.ResetTimer()
+			defer reportCPU(b, cpuTime())
+			err = l.Load(context.Background(), paths, func(r Result) error {
+				if r.Err != nil {
+					return r.Err
+				}
+				return w.WriteImage(r.Image)
+			})
+			if err != nil {
+				b.Fatal(err)
 			}
 		})
 	}
