@@ -254,6 +254,7 @@ void il_v8(const uint8_t *in, int stride, uint8_t *out, int out_h, const int32_t
 		return;
 	}
 #endif
+	(void)simd;
 	il_v8_cols(in, stride, out, out_h, bounds, kk, ksize, 0, stride);
 }
 
