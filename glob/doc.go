@@ -81,6 +81,11 @@
 // during the call, such as views of a bbolt page: glob copies what it keeps and allocates
 // nothing for the rest. MemIndex is an in-memory Index for tests and small tools.
 //
+// A caller that needs only the result names (a listing to print or send as text) uses
+// Query.EachName, which keeps only the names, and none at all when the index says it walks in
+// byte-wise path order (PathOrdered) and the query permits: then each name is handed out as the
+// walk finds it.
+//
 // # Queries
 //
 // Query adds the selectors of `drivesync glob`: Kinds (--images, --checkpoints, a union when
