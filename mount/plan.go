@@ -39,8 +39,9 @@ type planner struct {
 	claimed map[string]bool
 	// trashing: local paths going to the local trash.
 	trashing map[string]bool
-	// moving: old paths of folders being moved this round; their
-	// contents wait for the next round.
+	// moving: old and new paths of folders being moved this round; what
+	// is below either waits for the next round (so nothing is moved into
+	// a folder's new place before the folder is there).
 	moving []string
 	waits  int
 }
@@ -58,7 +59,7 @@ func (m *Mount) plan(lo layout, sc *scan) *planner {
 	for _, slot := range slots {
 		e := t.at(slot)
 		if want, ok := lo.want(&e); ok && e.IsDir && synced(&e) && want != e.Path {
-			p.moving = append(p.moving, e.Path)
+			p.moving = append(p.moving, e.Path, want)
 		}
 	}
 	// R2: synced files missing at their path but present elsewhere with
@@ -173,7 +174,7 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		p.add(action{verb: v, id: e.ID, path: want, dir: e.IsDir, size: e.Size, md5: e.MD5, row: rowOf(s, v)})
 		return
 	}
-	if p.underMoving(e.Path) {
+	if p.underMoving(e.Path) || p.underMoving(want) {
 		p.waits++
 		return
 	}
@@ -212,7 +213,7 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 				if e.IsDir {
 					// A folder moved locally: its contents wait until the
 					// move is recorded, then are found in place.
-					p.moving = append(p.moving, e.Path)
+					p.moving = append(p.moving, e.Path, np)
 				}
 			}
 		}

@@ -42,6 +42,24 @@ var renameRows = []syncRow{
 		if sum.Downloaded != 0 || h.sv.Stats().MediaBytesOut != before {
 			t.Fatalf("summary %s: a rename downloaded content", sum)
 		}
+		// A folder renamed on Drive and a file moved into it, seen in one
+		// poll, the file first in path order: the folder must move before
+		// the file goes in, or the file's move makes a plain folder at the
+		// new name that is then in the folder's way (found by TestSoak).
+		h.rput("z/y.txt", "y")
+		h.rput("other/f.txt", "f")
+		h.once()
+		h.rmove("z", "m")
+		h.rmove("other/f.txt", "m/f.txt")
+		if sum := h.once(); sum.Failed != 0 || sum.Downloaded != 0 {
+			t.Fatalf("summary %s: want two renames, nothing failed or downloaded", sum)
+		}
+		h.wantLocal("m/y.txt", "y")
+		h.wantLocal("m/f.txt", "f")
+		h.wantNoLocal("z")
+		if sum := h.once(); sum.Uploaded != 0 || sum.Renamed != 0 {
+			t.Fatalf("summary %s after the renames: want nothing left to do", sum)
+		}
 	}},
 	{row: "R2", run: func(t *testing.T, h *harness) {
 		f := h.rput("a/f.txt", "content")
