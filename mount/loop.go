@@ -170,12 +170,7 @@ func (m *Mount) Run(ctx context.Context) error {
 
 // pollOnce applies Drive's changes and acts on the paths they touch.
 func (m *Mount) pollOnce(ctx context.Context, runPass func([]string, bool, bool) (int, error)) {
-	// The paths the changed entries had before (not a copy of every
-	// path: see state.prev).
-	m.st.prev = map[string]string{}
 	rr, err := m.refreshRemote(ctx)
-	old := m.st.prev
-	m.st.prev = nil
 	m.mu.Lock()
 	m.status.LastPoll = m.cfg.Now()
 	m.mu.Unlock()
@@ -187,12 +182,7 @@ func (m *Mount) pollOnce(ctx context.Context, runPass func([]string, bool, bool)
 	if rr.changed == 0 {
 		return
 	}
-	scope := rr.paths
-	for _, id := range rr.ids {
-		if p := old[id]; p != "" {
-			scope = append(scope, p)
-		}
-	}
+	scope := append(rr.paths, rr.was...)
 	runPass(scope, rr.noDelete, false)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/drivesync/drivesync/cache"
@@ -107,6 +108,11 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 	prog := Progress{Phase: m.Status().Phase}
 	failed := map[string]int{}
 	lastErr := map[string]error{}
+	// Once a download finds the local disk full, the pass starts no
+	// other: each would fail the same way (fetching data to throw away),
+	// and report it. They wait for the next pass.
+	var full atomic.Bool
+	postponed := 0
 	defer func() {
 		// What still fails at the end of the pass is reported.
 		for p, err := range lastErr {
@@ -114,7 +120,15 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 			m.setError(err)
 			delete(lastErr, p)
 		}
+		if postponed > 0 {
+			err := fmt.Errorf("mount: the disk holding %s is full: %d more downloads wait for room: %w",
+				m.cfg.Root, postponed, ErrDiskFull)
+			sum.fail(err)
+			m.setError(err)
+			m.log.Error("local disk full: downloads postponed", "root", m.cfg.Root, "postponed", postponed)
+		}
 	}()
+	writesLocal := func(a action) bool { return a.verb == actDownload || a.verb == actDownloadMove }
 	waits := 0
 	for round := 0; round < maxRounds && ctx.Err() == nil; round++ {
 		sc, err := scanLocal(m.cfg.Root, scope, m.st)
@@ -160,6 +174,9 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 				m.st.del(id)
 			}
 			if r.err != nil {
+				if writesLocal(r.a) && diskFull(r.err) {
+					full.Store(true)
+				}
 				if errors.Is(r.err, errRetry) {
 					retries++
 				} else {
@@ -224,10 +241,15 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 				}
 			}
 		}
+		postpone := func(a action) bool { return writesLocal(a) && full.Load() }
 		for _, a := range seq {
+			if postpone(a) {
+				postponed++
+				continue
+			}
 			done(m.runOne(ctx, a))
 		}
-		m.runAll(ctx, par, done)
+		postponed += m.runAll(ctx, par, done, postpone)
 		for _, a := range last {
 			done(m.runOne(ctx, a))
 		}

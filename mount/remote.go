@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/drivesync/drivesync/cache"
 	"github.com/drivesync/drivesync/drive"
@@ -14,6 +15,7 @@ type remoteResult struct {
 	changed  int      // entries that changed
 	ids      []string // their IDs
 	paths    []string // their paths now
+	was      []string // the paths they had before (those that existed)
 	noDelete bool     // the listing was incomplete or empty: no deletes this pass (S2)
 }
 
@@ -35,7 +37,24 @@ func (m *Mount) resolveRoot(ctx context.Context) (string, error) {
 // saved in the same transaction as the entries, so a crash loses both or
 // neither and changes made while the engine was down are applied when it
 // returns.
-func (m *Mount) refreshRemote(ctx context.Context) (remoteResult, error) {
+//
+// If anything fails, the state is put back as it was: what the store did
+// not save must be fetched again, which it is, from the same token.
+func (m *Mount) refreshRemote(ctx context.Context) (res remoteResult, err error) {
+	done := m.st.journal()
+	defer func() {
+		undo := done(err != nil)
+		for _, id := range res.ids {
+			if was := undo[id]; was != nil {
+				res.was = append(res.was, strings.Clone(was.Path))
+			}
+		}
+	}()
+	return m.fetchRemote(ctx)
+}
+
+// fetchRemote is refreshRemote without the undo.
+func (m *Mount) fetchRemote(ctx context.Context) (remoteResult, error) {
 	st := m.st
 	tok, err := m.cfg.Store.PageToken(m.cfg.DriveID)
 	if err != nil {

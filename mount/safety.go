@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // ErrNoMarker: the mount root has lost its marker file (S1).
@@ -12,6 +13,15 @@ var ErrNoMarker = errors.New("the marker file .drivesync is missing from the mou
 
 // ErrMassDelete: a pass would delete more than the threshold (S3).
 var ErrMassDelete = errors.New("too many deletes in one pass")
+
+// ErrDiskFull: the local disk (or the user's quota on it) is full;
+// downloads wait for room.
+var ErrDiskFull = errors.New("no space left on device")
+
+// diskFull reports whether err is the local disk or quota being full.
+func diskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
 
 // checkRoot makes sure Root is the folder this mount has been syncing
 // (S1): a store that has synced before requires the marker; a first run

@@ -34,9 +34,10 @@ type state struct {
 	// cut: the IDs layout put in skipped (shortcut loops), recomputed by
 	// every layout.
 	cut map[string]bool
-	// prev, while not nil, gets the path each entry set or deleted had
-	// before its first change ("" for an entry new meanwhile).
-	prev map[string]string
+	// undo, while not nil, keeps each entry set or deleted as it was
+	// before its first change (nil: it did not exist), so that changes
+	// the store failed to save can be taken back (see journal).
+	undo map[string]*cache.Entry
 }
 
 func newState(rootID string) *state {
@@ -92,7 +93,7 @@ func (st *state) all(fn func(e *cache.Entry)) {
 
 func (st *state) set(e cache.Entry) {
 	old, ok := st.t.get(e.ID)
-	st.remember(e.ID, old.Path)
+	st.remember(e.ID, old, ok)
 	if ok {
 		st.untarget(&old)
 	}
@@ -123,19 +124,47 @@ func (st *state) skip(id, p, reason string) {
 	st.skipped[id] = Skipped{Path: strings.Clone(p), DriveID: id, Reason: reason}
 }
 
-// remember records in prev the path id had before ("" if none).
-func (st *state) remember(id, path string) {
-	if st.prev == nil {
+// remember records in undo what id was before its first change.
+func (st *state) remember(id string, old cache.Entry, existed bool) {
+	if st.undo == nil {
 		return
 	}
-	if _, done := st.prev[id]; !done {
-		st.prev[strings.Clone(id)] = strings.Clone(path)
+	if _, done := st.undo[id]; done {
+		return
+	}
+	var was *cache.Entry
+	if existed {
+		was = &old
+	}
+	st.undo[id] = was // dropped with the journal: no copy needed
+}
+
+// journal starts recording what changes; the returned function stops,
+// and if failed is true puts every entry changed back as it was: the
+// state must not run ahead of the store, or a later save (of a page
+// token, say) would skip changes that were never saved. It returns what
+// each changed entry was (nil: new).
+func (st *state) journal() func(failed bool) map[string]*cache.Entry {
+	st.undo = map[string]*cache.Entry{}
+	return func(failed bool) map[string]*cache.Entry {
+		undo := st.undo
+		st.undo = nil
+		if failed {
+			for id, was := range undo {
+				if was == nil {
+					st.del(id)
+				} else {
+					st.set(*was)
+				}
+			}
+		}
+		return undo
 	}
 }
 
 func (st *state) del(id string) {
 	if old, ok := st.t.get(id); ok {
-		st.remember(id, old.Path)
+		st.remember(id, old, true)
 		st.untarget(&old)
 		st.t.del(id)
 	}

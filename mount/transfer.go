@@ -3,6 +3,7 @@ package mount
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/drivesync/drivesync/cache"
 )
@@ -10,10 +11,15 @@ import (
 // runAll runs acts on up to Parallel workers. Each worker gets a copy of
 // its action's entry (taken here, on the engine goroutine) and reports
 // its result back over a channel; done is called for each result on the
-// calling goroutine, which alone touches the state.
-func (m *Mount) runAll(ctx context.Context, acts []action, done func(result)) {
+// calling goroutine, which alone touches the state. An action for which
+// skip (called from another goroutine) is true when its turn comes is
+// not run; runAll returns how many were not.
+//
+// However many actions there are, at most Parallel run at a time, each
+// with its goroutine, connection and file (TestPendingBounded).
+func (m *Mount) runAll(ctx context.Context, acts []action, done func(result), skip func(action) bool) int {
 	if len(acts) == 0 {
-		return
+		return 0
 	}
 	type job struct {
 		a action
@@ -39,9 +45,14 @@ func (m *Mount) runAll(ctx context.Context, acts []action, done func(result)) {
 			}
 		}()
 	}
+	var skipped atomic.Int64
 	go func() {
 		defer close(jobs)
 		for _, j := range all {
+			if skip(j.a) {
+				skipped.Add(1)
+				continue
+			}
 			select {
 			case jobs <- j:
 			case <-ctx.Done():
@@ -53,4 +64,5 @@ func (m *Mount) runAll(ctx context.Context, acts []action, done func(result)) {
 	for r := range results {
 		done(r)
 	}
+	return int(skipped.Load())
 }
