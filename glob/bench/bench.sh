@@ -13,8 +13,11 @@
 #      phase "daemon": `drivesync mount` runs in the background and glob asks it.
 #      In each phase one warm-up round of everything, then ROUNDS rounds with the
 #      Python and drivesync runs interleaved; medians and ratios
-#      (python time / drivesync time) per pattern. The page cache is warm (no
-#      root to drop it).
+#      (python time / drivesync time) per pattern, of wall time and of the CPU
+#      time (user + system) of the process itself (from bash's `times`, which
+#      shifts less than wall time when other jobs share the cores; through the
+#      daemon it leaves out the daemon's part). The page cache is warm (no root
+#      to drop it).
 #
 # Like for like: each side is a fresh process (Python's interpreter start is
 # timed as drivesync's process start is) that prints every result, one per
@@ -86,14 +89,18 @@ if [ "$entries" != "$n" ] || [ "$ondisk" != "$n" ]; then
   exit 1
 fi
 
-ms() { # ms CMD...: wall milliseconds of CMD (stdout discarded)
+cputimes() { # cputimes FILE: CPU seconds (user + system) of the waited-for children in `times` output
+  awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.6f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
+}
+ms() { # ms CMD...: "WALL CPU", milliseconds of CMD (stdout discarded); CPU is user + system
   local t0 t1
-  t0=$EPOCHREALTIME; "$@" >/dev/null; t1=$EPOCHREALTIME
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) * 1000}'
+  times >"$work/times0"; t0=$EPOCHREALTIME; "$@" >/dev/null; t1=$EPOCHREALTIME; times >"$work/times1"
+  awk -v a="$t0" -v b="$t1" -v c="$(cputimes "$work/times0")" -v d="$(cputimes "$work/times1")" \
+    'BEGIN {printf "%.1f %.1f", (b - a) * 1000, (d - c) * 1000}'
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-declare -A pyt dst
+declare -A pyt dst pyc dsc
 declare -a results
 phase() { # phase NAME: warm-up, ROUNDS interleaved rounds, table
   local name=$1 p i r k
@@ -108,25 +115,29 @@ phase() { # phase NAME: warm-up, ROUNDS interleaved rounds, table
       echo "results differ for '$p':" >&2; diff "$work/py.out" "$work/ds.out" | head >&2; exit 1
     fi
     results[$i]=$pc
-    pyt[$name,$i]=""; dst[$name,$i]=""
+    pyt[$name,$i]=""; dst[$name,$i]=""; pyc[$name,$i]=""; dsc[$name,$i]=""
   done
   for r in $(seq 0 "$rounds"); do # round 0 is the warm-up
     for i in "${!patterns[@]}"; do
       p=${patterns[$i]}
       local a b
-      a=$(ms $py -c "$pycode" "$p" "$mnt")
-      b=$(ms "$ds" glob "$p" --dir "$mnt" --no-fetch)
-      if [ "$r" -gt 0 ]; then pyt[$name,$i]+="$a "; dst[$name,$i]+="$b "; fi
+      a=($(ms $py -c "$pycode" "$p" "$mnt"))
+      b=($(ms "$ds" glob "$p" --dir "$mnt" --no-fetch))
+      if [ "$r" -gt 0 ]; then
+        pyt[$name,$i]+="${a[0]} "; dst[$name,$i]+="${b[0]} "; pyc[$name,$i]+="${a[1]} "; dsc[$name,$i]+="${b[1]} "
+      fi
     done
   done
-  printf '\n%-8s %-20s %8s %14s %14s %8s\n' "$name" pattern results "python ms" "drivesync ms" ratio
+  printf '\n%-8s %-20s %8s %10s %10s %7s   %10s %10s %7s\n' "$name" pattern results "python ms" "ours ms" ratio "py CPU ms" "our CPU" ratio
   for i in "${!patterns[@]}"; do
-    local pm dm
+    local pm dm pc dc
     # shellcheck disable=SC2086
-    pm=$(median ${pyt[$name,$i]}); dm=$(median ${dst[$name,$i]})
-    printf '%-8s %-20s %8s %14.1f %14.1f %7.1fx\n' "$name" "${patterns[$i]}" \
-      "${results[$i]}" "$pm" "$dm" "$(awk -v a="$pm" -v b="$dm" 'BEGIN {print a / b}')"
-    echo "         rounds: python ${pyt[$name,$i]}| drivesync ${dst[$name,$i]}"
+    pm=$(median ${pyt[$name,$i]}); dm=$(median ${dst[$name,$i]}); pc=$(median ${pyc[$name,$i]}); dc=$(median ${dsc[$name,$i]})
+    printf '%-8s %-20s %8s %10.1f %10.1f %6.1fx   %10.1f %10.1f %6.1fx\n' "$name" "${patterns[$i]}" "${results[$i]}" \
+      "$pm" "$dm" "$(awk -v a="$pm" -v b="$dm" 'BEGIN {print a / b}')" \
+      "$pc" "$dc" "$(awk -v a="$pc" -v b="$dc" 'BEGIN {print (b > 0 ? a / b : 0)}')"
+    echo "         wall rounds: python ${pyt[$name,$i]}| drivesync ${dst[$name,$i]}"
+    echo "         CPU rounds:  python ${pyc[$name,$i]}| drivesync ${dsc[$name,$i]}"
   done
   echo
 }
