@@ -31,8 +31,11 @@ type mountService interface {
 	Flush(ctx context.Context) error
 	Fetch(ctx context.Context, paths []string) error
 	// Index is the mount's index as it stands now (a glob that fetches
-	// asks again afterwards).
+	// asks again afterwards). PathIndex may know only each entry's path,
+	// folder bit and state, which is all a glob.Query.PathsOnly query reads,
+	// and be cheaper to walk.
 	Index() (glob.Index, error)
+	PathIndex() (glob.Index, error)
 }
 
 // apiStatus is the answer of GET /v1/status and `drivesync status --json`.
@@ -194,14 +197,18 @@ func fetchRemote(ctx context.Context, ms []glob.Match, fetch func(context.Contex
 }
 
 // globNames answers r with the result names only (glob.Query.EachName:
-// what `drivesync glob` prints), handing each to emit in order. Unless
+// what `drivesync glob` prints), handing each to emit in order, from
+// pathIndex when the query needs no more, else from index. Unless
 // r.NoFetch it first fetches the matched files that are not local yet,
 // which needs the matches' states, unless the index says that it has no
 // such file at all.
-func globNames(ctx context.Context, index func() (glob.Index, error), fetch func(context.Context, []string) error, r globRequest, emit func(name string) error) (fetched int, err error) {
+func globNames(ctx context.Context, index, pathIndex func() (glob.Index, error), fetch func(context.Context, []string) error, r globRequest, emit func(name string) error) (fetched int, err error) {
 	q, err := r.query()
 	if err != nil {
 		return 0, err
+	}
+	if q.PathsOnly() {
+		index = pathIndex
 	}
 	ix, err := index()
 	if err != nil {
@@ -405,7 +412,7 @@ func (s *apiServer) glob(w http.ResponseWriter, r *http.Request) {
 		bw := bufio.NewWriterSize(w, 64<<10)
 		write, started := pathWriter(bw, root, nameEnd(req.Format)), false
 		emit := func(name string) error { started = true; return write(name) }
-		if _, err := globNames(r.Context(), s.svc.Index, s.svc.Fetch, req, emit); err != nil {
+		if _, err := globNames(r.Context(), s.svc.Index, s.svc.PathIndex, s.svc.Fetch, req, emit); err != nil {
 			if !started {
 				s.fail(w, http.StatusInternalServerError, err)
 			} // else the client went away mid-answer

@@ -69,6 +69,8 @@ func (m *memMount) Fetch(_ context.Context, paths []string) error {
 // Index is live, like the state store: a Walk sees the entries as they are then.
 func (m *memMount) Index() (glob.Index, error) { return m, nil }
 
+func (m *memMount) PathIndex() (glob.Index, error) { return m, nil }
+
 func (m *memMount) Walk(dir string, fn func(*glob.Entry) bool) error {
 	m.mu.Lock()
 	var es []glob.Entry
@@ -360,5 +362,45 @@ func TestFlushExitCodes(t *testing.T) {
 	none := mountDirs{Root: "/n", Sock: filepath.Join(t.TempDir(), "none.sock")}
 	if err := flushMount(context.Background(), none, 0); exitCode(err) != 1 || !errors.Is(err, errNoDaemon) {
 		t.Errorf("flush without a daemon: %v", err)
+	}
+}
+
+// walkCounter counts the walks of an index.
+type walkCounter struct {
+	glob.Index
+	walks int
+}
+
+func (w *walkCounter) Walk(dir string, fn func(*glob.Entry) bool) error {
+	w.walks++
+	return w.Index.Walk(dir, fn)
+}
+
+// globNames reads the paths-only index for the queries that need no more,
+// and the full index for the others.
+func TestGlobNamesPicksIndex(t *testing.T) {
+	ix, err := glob.NewMemIndex([]glob.Entry{{Path: "a.jpg", Size: 2, ModTime: time.Unix(5, 0)}, {Path: "b.h5", Size: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		req      globRequest
+		wantFull bool
+	}{
+		{globRequest{Patterns: []string{"*"}}, false},
+		{globRequest{Patterns: []string{"*"}, Images: true, Shard: "0/2", Limit: 1, Reverse: true}, false},
+		{globRequest{Patterns: []string{"*"}, Newest: 1}, true},
+		{globRequest{Patterns: []string{"*"}, Sort: "size"}, true},
+		{globRequest{Patterns: []string{"*"}, Checkpoints: true}, true},
+	} {
+		full, paths := &walkCounter{Index: ix}, &walkCounter{Index: ix}
+		_, err := globNames(context.Background(), func() (glob.Index, error) { return full, nil },
+			func() (glob.Index, error) { return paths, nil }, nil, tt.req, func(string) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (full.walks > 0) != tt.wantFull || (paths.walks > 0) == tt.wantFull {
+			t.Errorf("%+v: %d walks of the full index, %d of the paths-only one; want the full one: %v", tt.req, full.walks, paths.walks, tt.wantFull)
+		}
 	}
 }

@@ -175,7 +175,8 @@ func offlineGlobNames(ctx context.Context, md mountDirs, req globRequest, w *buf
 		return err
 	}
 	defer store.Close()
-	_, err = globNames(ctx, func() (glob.Index, error) { return offlineIndex(store, md) }, nil, req, emit)
+	index := func() (glob.Index, error) { return offlineIndex(store, md) }
+	_, err = globNames(ctx, index, index, nil, req, emit)
 	return err
 }
 

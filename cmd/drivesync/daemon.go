@@ -36,7 +36,7 @@ type engine interface {
 type daemonService struct {
 	eng      engine
 	store    *cache.Store
-	index    *liveIndex // the store's listing in memory, for glob
+	index    *liveIndex // the paths of the store's listing in memory, for glob
 	info     mountInfo
 	progress atomic.Pointer[apiProgress]
 	ready    chan struct{} // closed when the engine's loop first runs (phase idle)
@@ -79,9 +79,12 @@ func (d *daemonService) whenRunning(ctx context.Context, fn func(context.Context
 	return fn(ctx)
 }
 
-// Index is the store's listing as committed now, kept in memory between
-// queries while the store does not change.
-func (d *daemonService) Index() (glob.Index, error) { return d.index.Current() }
+// Index walks the store's listing.
+func (d *daemonService) Index() (glob.Index, error) { return storeIndex{d.store}, nil }
+
+// PathIndex is the paths of the store's listing as committed now, kept in
+// memory between queries while the store does not change.
+func (d *daemonService) PathIndex() (glob.Index, error) { return d.index.Current() }
 
 // mountFlags are the flags of `drivesync mount`.
 type mountFlags struct {

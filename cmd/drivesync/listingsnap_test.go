@@ -31,7 +31,7 @@ func TestListingSnapWalksLikeStore(t *testing.T) {
 		t.Fatal("fresh snapshot refused")
 	}
 	for _, dir := range []string{"", "a", "a/b", "a/b/c", "a.d", "ab", "z", "nothing", "a/nothing"} {
-		checkPathOrderedWalk(t, x, storeIndex{st}, dir)
+		checkPathOrderedWalk(t, x, storeIndex{st}, dir, false)
 	}
 	n := 0
 	if err := x.Walk("", func(*glob.Entry) bool { n++; return n < 3 }); err != nil || n != 3 {
