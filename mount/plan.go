@@ -206,7 +206,7 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		s.L = lDeleted
 		if !seen && e.Local.Inode != 0 {
 			if np, ok := byInode[e.Local.Inode]; ok && !p.isClaimed(np) && p.isDirAt(np) == e.IsDir &&
-				!p.movedAndEdited(e, np, s.R) {
+				(e.IsDir || p.sameContent(e, np)) && !p.movedAndEdited(e, np, s.R) {
 				s.L, to = lMoved, np
 				p.claimed[np] = true
 				delete(byInode, e.Local.Inode)
@@ -313,6 +313,20 @@ func (p *planner) movedAndEdited(e *cache.Entry, np string, r rside) bool {
 	}
 	l, _ := p.sc.get(np)
 	return e.LocalDiffers(l.IsDir, l.Size, l.MTime, l.Inode) && p.m.md5Of(p.sc, np) != e.Local.MD5
+}
+
+// sameContent reports whether the file at np is e's synced content: the
+// same size and mtime (a rename keeps both), or the same md5. An inode
+// alone does not say a file moved: the file system hands a deleted
+// file's inode to the next new one (found by TestSoak). A file moved and
+// edited in one scan is then a delete and a new file: both versions are
+// kept (the old one in Drive's trash).
+func (p *planner) sameContent(e *cache.Entry, np string) bool {
+	l, _ := p.sc.get(np)
+	if l.Size == e.Local.Size && l.MTime.Equal(e.Local.ModTime) {
+		return true
+	}
+	return l.Size == e.Local.Size && p.m.md5Of(p.sc, np) == e.Local.MD5
 }
 
 // isDirAt reports whether the scan saw a folder at lp.
