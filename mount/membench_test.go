@@ -169,10 +169,12 @@ func memChild() int {
 	if rc := run("first-pass", func() Summary { return m.fullPass(ctx, false) }); rc != 0 {
 		return rc
 	}
+	// Idle as the engine leaves it (a collection, no pages returned by
+	// the benchmark), then with every free page returned.
 	runtime.GC()
-	emit(sample("idle-gc"))
-	debug.FreeOSMemory()
 	emit(sample("idle"))
+	debug.FreeOSMemory()
+	emit(sample("idle-returned"))
 	// The periodic rescan, as Run's loop makes it. DSM_PROFILE=prefix
 	// writes the allocation profile before and after it (compare with
 	// go tool pprof -base).
@@ -194,8 +196,9 @@ func memChild() int {
 		return rc
 	}
 	runtime.GC()
-	debug.FreeOSMemory()
 	emit(sample("idle-after"))
+	debug.FreeOSMemory()
+	emit(sample("after-returned"))
 	runtime.KeepAlive(m)
 	return 0
 }

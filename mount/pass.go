@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -30,8 +31,19 @@ func (m *Mount) start(ctx context.Context) error {
 	}
 	m.st = st
 	m.release()
+	if st.len() >= bigLoad {
+		// Decoding the store left about a kilobyte of garbage per entry;
+		// the collector frees it but the runtime keeps the pages (up to
+		// twice the live heap) unless told to give them back now.
+		debug.FreeOSMemory()
+	}
 	return nil
 }
+
+// bigLoad is the number of entries from which loading the state is
+// followed by returning its garbage's pages to the system (below it they
+// are a few megabytes).
+const bigLoad = 100_000
 
 // release drops the store file's pages, which loading the state or a
 // full pass leaves resident, from the process's memory (they stay in the
