@@ -137,3 +137,30 @@ func TestVersion(t *testing.T) {
 		t.Errorf("Version moved from %d to %d across a rolled-back Update", v1, v)
 	}
 }
+
+// Opening a complete store writes nothing: its Version stays.
+func TestOpenCommitsNothingWhenReady(t *testing.T) {
+	id := Identity{Account: "a@example.com", RootID: "root1"}
+	path := written(t, id, dir("root", "."), file("f", "f", 1))
+	version := func(opt Options) (v int) {
+		t.Helper()
+		s, err := Open(path, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if s.Identity() != id {
+			t.Errorf("Identity = %+v, want %+v", s.Identity(), id)
+		}
+		if err := s.View(func(tx *Tx) error { v = tx.Version(); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v0 := version(Options{ReadOnly: true})
+	for _, opt := range []Options{{}, {Identity: id}, {ReadOnly: true}} {
+		if v := version(opt); v != v0 {
+			t.Errorf("Open(%+v) moved the Version from %d to %d", opt, v0, v)
+		}
+	}
+}

@@ -115,8 +115,34 @@ func Open(path string, opt Options) (*Store, error) {
 
 // init creates the buckets, checks the schema version and the identity.
 // A store written before the listing index existed gets it built here, in
-// the same transaction (additive, so no new schema version).
+// the same transaction (additive, so no new schema version). A store that
+// already has all of it is only read: an open commits (and fsyncs) nothing,
+// so the store's Version stays what it was (listing snapshots rely on it).
 func (s *Store) init(want Identity) error {
+	ready := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketMeta, bucketByID, bucketByPath, bucketListing, bucketPending, bucketSessions} {
+			if tx.Bucket(name) == nil {
+				return nil
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if string(meta.Get([]byte("schema"))) != strconv.Itoa(schemaVersion) {
+			return nil // the Update below says what is wrong
+		}
+		var have Identity
+		if raw := meta.Get([]byte("identity")); raw != nil && json.Unmarshal(raw, &have) != nil {
+			return nil
+		}
+		if want != (Identity{}) && have != want {
+			return nil
+		}
+		s.id, ready = have, true
+		return nil
+	})
+	if err != nil || ready {
+		return err
+	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		buildListing := tx.Bucket(bucketListing) == nil
 		for _, name := range [][]byte{bucketMeta, bucketByID, bucketByPath, bucketListing, bucketPending, bucketSessions} {
