@@ -18,8 +18,12 @@
 //   - the queue of pending uploads (Pending) and, through Sessions, the
 //     resumable upload sessions of package drive (a drive.SessionStore).
 //
-// Only one process may hold a store: Open takes bbolt's file lock and
-// fails with ErrLocked, naming the holder's pid, rather than wait.
+// Only one process may hold a store for writing: Open takes bbolt's file
+// lock and fails with ErrLocked, naming the holder's pid, rather than wait.
+// Readers (Options.ReadOnly: a listing of a stopped mount) share the lock
+// with each other, not with a writer, and write nothing. An Open of a
+// complete store commits nothing either, so Tx.Version, which every commit
+// moves, tells whether anything derived from the store is still current.
 //
 // Paths are slash-separated and relative to the mount root ("." is the
 // root). The path index orders them depth-first (a folder, then its
