@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 	"unsafe"
 
@@ -51,17 +51,18 @@ const (
 func listingSnapPath(md mountDirs) string { return filepath.Join(md.State, "listing.snap") }
 
 // writeListingSnap writes the snapshot of the store's listing as committed
-// now to path (a temp file renamed into place).
+// now to path (a temp file renamed into place). It holds the records in
+// memory once (≈ 100 bytes an entry) to put them in path order.
 func writeListingSnap(st *cache.Store, path string) error {
+	type span struct{ start, end, pathStart, pathEnd int } // a record and its path, in recs
 	var (
-		recs    []byte // the records; ≈ 100 bytes an entry
-		ends    []int  // where each record ends in recs
-		paths   []string
+		recs    []byte
+		spans   []span
 		version int
 	)
 	err := st.View(func(tx *cache.Tx) error {
 		version = tx.Version()
-		var rec []byte
+		var head []byte
 		return tx.WalkListing("", func(l cache.Listing) error {
 			if l.Path == "." || l.Path == "" {
 				return nil
@@ -76,48 +77,88 @@ func writeListingSnap(st *cache.Store, path string) error {
 			if !l.ModTime.IsZero() {
 				flags |= snapTime
 			}
-			rec = append(rec[:0], flags)
-			rec = binary.AppendUvarint(rec, uint64(l.Size))
+			head = append(head[:0], flags)
+			head = binary.AppendUvarint(head, uint64(l.Size))
 			if flags&snapTime != 0 {
-				rec = binary.AppendVarint(rec, l.ModTime.Unix())
-				rec = binary.AppendUvarint(rec, uint64(l.ModTime.Nanosecond()))
+				head = binary.AppendVarint(head, l.ModTime.Unix())
+				head = binary.AppendUvarint(head, uint64(l.ModTime.Nanosecond()))
 			}
-			rec = binary.AppendUvarint(rec, uint64(len(l.Path)))
-			rec = append(rec, l.Path...)
-			rec = binary.AppendUvarint(rec, uint64(len(l.ID)))
-			rec = append(rec, l.ID...)
-			rec = append(rec, l.MD5...)
-			recs = binary.AppendUvarint(recs, uint64(len(rec)))
-			recs = append(recs, rec...)
-			ends = append(ends, len(recs))
-			paths = append(paths, strings.Clone(l.Path))
+			head = binary.AppendUvarint(head, uint64(len(l.Path)))
+			n := len(head) + len(l.Path) + uvarintLen(uint64(len(l.ID))) + len(l.ID) + len(l.MD5)
+			sp := span{start: len(recs)}
+			recs = binary.AppendUvarint(recs, uint64(n))
+			recs = append(recs, head...)
+			sp.pathStart = len(recs)
+			recs = append(recs, l.Path...)
+			sp.pathEnd = len(recs)
+			recs = binary.AppendUvarint(recs, uint64(len(l.ID)))
+			recs = append(recs, l.ID...)
+			recs = append(recs, l.MD5...)
+			sp.end = len(recs)
+			spans = append(spans, sp)
 			return nil
 		})
 	})
 	if err != nil {
 		return fmt.Errorf("listing snapshot: %w", err)
 	}
-	order := make([]int, len(paths)) // the store's order is depth-first ("a/b" before "a.txt")
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(i, j int) int { return strings.Compare(paths[i], paths[j]) })
-	body := make([]byte, 0, len(recs))
-	for _, i := range order {
-		start := 0
-		if i > 0 {
-			start = ends[i-1]
-		}
-		body = append(body, recs[start:ends[i]]...)
-	}
+	// The store's order is depth-first ("a/b" before "a.txt").
+	slices.SortFunc(spans, func(a, b span) int {
+		return bytes.Compare(recs[a.pathStart:a.pathEnd], recs[b.pathStart:b.pathEnd])
+	})
 	head := []byte(snapMagic)
 	head = binary.AppendUvarint(head, uint64(version))
-	head = binary.AppendUvarint(head, uint64(len(paths)))
-	head = binary.AppendUvarint(head, uint64(len(body)))
-	if err := writeFileAtomic(path, append(head, body...), 0o600); err != nil {
+	head = binary.AppendUvarint(head, uint64(len(spans)))
+	head = binary.AppendUvarint(head, uint64(len(recs)))
+	err = writeAtomic(path, func(w *bufio.Writer) error {
+		w.Write(head)
+		for _, sp := range spans {
+			w.Write(recs[sp.start:sp.end])
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("listing snapshot: %w", err)
 	}
 	return nil
+}
+
+// uvarintLen is the length of x as a uvarint.
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
+}
+
+// writeAtomic writes a file through fill into a temp file beside path,
+// syncs it and renames it into place, so a crash never leaves a half
+// written file at path.
+func writeAtomic(path string, fill func(w *bufio.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	w := bufio.NewWriterSize(f, 64<<10)
+	err = fill(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Chmod(0o600)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // snapIndex is a glob.Index over a listing snapshot file.

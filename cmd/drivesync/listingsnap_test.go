@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -124,4 +125,13 @@ func FuzzSnapRecord(f *testing.F) {
 			t.Errorf("decoded %+v from %d bytes", e, len(rec))
 		}
 	})
+}
+
+func TestUvarintLen(t *testing.T) {
+	buf := make([]byte, binary.MaxVarintLen64)
+	for _, x := range []uint64{0, 1, 127, 128, 16383, 16384, 1<<32 - 1, 1<<63 + 5} {
+		if got, want := uvarintLen(x), binary.PutUvarint(buf, x); got != want {
+			t.Errorf("uvarintLen(%d) = %d, want %d", x, got, want)
+		}
+	}
 }
