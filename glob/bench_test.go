@@ -105,7 +105,26 @@ func BenchmarkGlobJPG1M(b *testing.B) {
 		b.Run(fmt.Sprintf("jpg=%d%%/paged", pct), func(b *testing.B) { benchGlob(b, newPagedIndex(mem.entries), len(es)) })
 		b.Run(fmt.Sprintf("jpg=%d%%/mem", pct), func(b *testing.B) { benchGlob(b, mem, len(es)) })
 		b.Run(fmt.Sprintf("jpg=%d%%/floor", pct), func(b *testing.B) { benchFloor(b, mem) })
+		// EachName: only the names; over MemIndex (PathOrdered) they stream out of the walk,
+		// over pagedIndex (not PathOrdered) they are kept and checked for order.
+		b.Run(fmt.Sprintf("jpg=%d%%/names-paged", pct), func(b *testing.B) { benchNames(b, newPagedIndex(mem.entries)) })
+		b.Run(fmt.Sprintf("jpg=%d%%/names-mem", pct), func(b *testing.B) { benchNames(b, mem) })
 	}
+}
+
+func benchNames(b *testing.B, ix Index) {
+	b.ReportAllocs()
+	var n int
+	cpu := processCPU()
+	q := Query{Patterns: []string{"**/*.jpg"}}
+	for b.Loop() {
+		n = 0
+		if err := q.EachName(context.Background(), ix, func(string) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((processCPU()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(n), "matches")
 }
 
 // benchFloor is the reference point for the "mem" figures: it only walks the MemIndex and
