@@ -35,3 +35,16 @@ func setDirectIO(f *os.File, on bool) error {
 	}
 	return serr
 }
+
+// preallocate reserves size bytes for f (fallocate, extending its length).
+func preallocate(f *os.File, size int64) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { ferr = syscall.Fallocate(int(fd), 0, 0, size) }); err != nil {
+		return err
+	}
+	return ferr
+}

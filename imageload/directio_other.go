@@ -14,3 +14,6 @@ func setDirectIO(f *os.File, on bool) error {
 	}
 	return errors.ErrUnsupported
 }
+
+// preallocate: only used on Linux.
+func preallocate(f *os.File, size int64) error { return errors.ErrUnsupported }

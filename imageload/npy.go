@@ -91,6 +91,24 @@ func createNpy(path string, dtype DType, item []int, chunk int, direct bool) (*N
 	return w, nil
 }
 
+// Reserve allocates room on disk for n items before they are written
+// (fallocate where the file system has it), so the writes go straight to
+// disk instead of growing the file block by block: with direct I/O, a write
+// that extends a file falls back to the page cache on ext4, and the data
+// then all waits for the final sync. The file's length is still set by
+// Commit from the items written. It is an optimisation only: an error is
+// returned for information and may be ignored.
+func (w *NpyWriter) Reserve(n int) error {
+	if w.err != nil || n <= 0 {
+		return w.err
+	}
+	elem := 4
+	if w.descr == Uint8.descr() {
+		elem = 1
+	}
+	return preallocate(w.f, int64(w.hdrLen)+int64(n)*int64(w.itemLen)*int64(elem))
+}
+
 // npyHeader renders a version 1.0 header; pad > 0 forces that total length.
 func npyHeader(descr string, shape []int, total int) []byte {
 	dims := make([]string, len(shape))

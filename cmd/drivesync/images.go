@@ -332,6 +332,7 @@ func writeImages(ctx context.Context, log *slog.Logger, l *imageload.Loader, p *
 			if w, err = imageload.CreateNpy(out, p.dtype, shape); err != nil {
 				return err
 			}
+			w.Reserve(len(p.ds.Paths)) // best effort: fewer blocks to allocate as it grows
 			item = shape
 			st.shape = fmt.Sprintf("(%d, %d, %d)", shape[0], shape[1], shape[2])
 		} else if shape[0] != item[0] || shape[1] != item[1] || shape[2] != item[2] {
