@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -148,16 +145,8 @@ func localSoakTree(root string) (soakTree, error) {
 }
 
 func fileMD5(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := md5.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	b, err := os.ReadFile(p) // the soak's files are at most 14 MiB
+	return md5Hex(b), err
 }
 
 // remoteSoakTree lists the Drive folder rootID the way a person browsing
