@@ -139,6 +139,9 @@ func classify(err error, upload bool) verdict {
 	if errors.As(err, &ge) {
 		return classifyAPI(ge, upload)
 	}
+	if errors.Is(err, errNullReply) {
+		return verdict{kind: ErrBadReply, retry: true}
+	}
 	if errors.Is(err, ErrChecksum) || errors.Is(err, ErrShortcutLoop) {
 		return verdict{kind: errKind(err)}
 	}

@@ -81,4 +81,6 @@ func nonNil[T any](v *T, err error) (*T, error) {
 	return v, err
 }
 
-var errNullReply = &Error{Err: errors.New("the reply is null"), kind: ErrBadReply, retry: true}
+// errNullReply is classified as ErrBadReply (retryable) by classify, so
+// the caller's wrap names the call.
+var errNullReply = errors.New("the reply is null")

@@ -47,8 +47,8 @@ func checkReplies(t *testing.T, body []byte) {
 			t.Fatalf("%s did not end on reply %q: %v", op, body, err)
 		}
 		var de *drive.Error
-		if !errors.As(err, &de) || !strings.HasPrefix(err.Error(), "drive: ") {
-			t.Fatalf("%s on reply %q: %T %v, want a *drive.Error", op, body, err, err)
+		if !errors.As(err, &de) || !strings.HasPrefix(err.Error(), "drive: ") || de.Op == "" {
+			t.Fatalf("%s on reply %q: %T %v, want a *drive.Error naming the call", op, body, err, err)
 		}
 	}
 	if f, err := c.Get(ctx, "id1"); err != nil {
