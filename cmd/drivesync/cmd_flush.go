@@ -93,7 +93,7 @@ running is not an error.`,
 			}
 			wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
-			if err := waitGone(wctx, md); err != nil {
+			if err := waitGone(wctx, md, st.PID); err != nil {
 				return fmt.Errorf("unmount: %s: %w (pid %d)", md.Root, err, st.PID)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "drivesync: unmounted %s\n", md.Root)

@@ -105,10 +105,13 @@ func logTail(path string, offset int64, n int) string {
 }
 
 // waitGone waits until no daemon holds md's lock or ctx ends.
-func waitGone(ctx context.Context, md mountDirs) error {
+// waitGone waits until the daemon has released the mount's lock and its
+// process (pid, when known) has exited: the lock goes a moment before the
+// process does.
+func waitGone(ctx context.Context, md mountDirs, pid int) error {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
-	for locked(md) {
+	for locked(md) || (pid > 0 && processRunning(pid)) {
 		select {
 		case <-ctx.Done():
 			return errors.New("the daemon is still running")
@@ -116,4 +119,19 @@ func waitGone(ctx context.Context, md mountDirs) error {
 		}
 	}
 	return nil
+}
+
+// processRunning reports whether the process pid exists and is not a
+// zombie (which holds nothing, and which nobody may reap in a container).
+func processRunning(pid int) bool {
+	if err := syscall.Kill(pid, 0); err != nil {
+		return errors.Is(err, syscall.EPERM)
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true // no /proc: kill said it exists
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return !(i > 0 && len(s) > i+2 && s[i+2] == 'Z')
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,17 +97,8 @@ func (e *e2e) status(dir string) apiStatus {
 	return st
 }
 
-// processGone reports whether pid has exited (a zombie counts: it holds
-// nothing, and in a container nobody may reap it).
-func processGone(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return syscall.Kill(pid, 0) != nil
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i > 0 && len(s) > i+2 && s[i+2] == 'Z'
-}
+// processGone reports whether pid has exited (a zombie counts).
+func processGone(pid int) bool { return !processRunning(pid) }
 
 // waitFor polls cond until it holds, failing after a generous deadline.
 func waitFor(t *testing.T, what string, cond func() bool) {
