@@ -98,7 +98,14 @@ func (m *Mount) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-poll.C:
-			m.pollOnce(ctx, runPass)
+			if scope := m.pollOnce(ctx, runPass); len(scope) > 0 {
+				// Items still waiting (a path not free yet, a file being
+				// written): looked at again like a local change.
+				for _, p := range scope {
+					dirty[p] = true
+				}
+				debounce.Reset(m.cfg.Settle)
+			}
 		case <-rescan.C:
 			if err := m.checkRoot(false); err != nil {
 				m.setError(err)
@@ -168,8 +175,9 @@ func (m *Mount) Run(ctx context.Context) error {
 	}
 }
 
-// pollOnce applies Drive's changes and acts on the paths they touch.
-func (m *Mount) pollOnce(ctx context.Context, runPass func([]string, bool, bool) (int, error)) {
+// pollOnce applies Drive's changes and acts on the paths they touch. It
+// returns those paths if items among them still wait.
+func (m *Mount) pollOnce(ctx context.Context, runPass func([]string, bool, bool) (int, error)) []string {
 	rr, err := m.refreshRemote(ctx)
 	m.mu.Lock()
 	m.status.LastPoll = m.cfg.Now()
@@ -177,13 +185,18 @@ func (m *Mount) pollOnce(ctx context.Context, runPass func([]string, bool, bool)
 	if err != nil {
 		m.setError(err)
 		m.log.Warn("poll failed", "err", err)
-		return
+		return nil
 	}
 	if rr.changed == 0 {
-		return
+		return nil
 	}
 	scope := append(rr.paths, rr.was...)
-	runPass(scope, rr.noDelete, false)
+	// (Not after an incomplete listing: the pass again would not hold
+	// back its deletes.)
+	if waits, _ := runPass(scope, rr.noDelete, false); waits > 0 && !rr.noDelete {
+		return scope
+	}
+	return nil
 }
 
 // watchTree adds a watch on dir and every folder below it.

@@ -302,3 +302,48 @@ func TestRunRootVanishes(t *testing.T) {
 	h.wantRemote("b.txt", "b")
 	h.wantNoRemote("x")
 }
+
+// TestRunFolderTrashedAfterMoveOut: the running daemon sees a Drive folder
+// renamed, a file moved out of it and the folder trashed (found by
+// TestSoak): the file moves out and the folder goes, not created again. A
+// folder trashed on Drive that still holds a local file being written
+// comes back with it (D6) once the file settles, with no local event to
+// wake the loop: the poll's pass itself looks again at what waited.
+func TestRunFolderTrashedAfterMoveOut(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, func(c *Config) {
+		c.Poll = 50 * time.Millisecond
+		c.Settle = 500 * time.Millisecond
+		c.Debounce = time.Hour // only the polls' passes act
+	})
+	h.rput("d1/a.txt", "a")
+	h.rput("d1/b.txt", "b")
+	h.rput("d3/c.txt", "c")
+	startRun(t, h)
+	h.wantLocal("d1/a.txt", "a")
+
+	h.rmove("d1", "d2")
+	eventually(t, "the folder renamed", func() bool { a, _ := h.get("d2/a.txt"); return a == "a" })
+	h.rmove("d2/a.txt", "a.txt")
+	h.rtrash("d2")
+	// Written now: not settled when the poll sees d3 trashed.
+	if err := os.WriteFile(filepath.Join(h.root, "d3", "new.txt"), []byte("local only"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.rtrash("d3")
+	eventually(t, "the file moved out, the folder gone", func() bool {
+		_, err := os.Stat(filepath.Join(h.root, "d2"))
+		a, _ := h.get("a.txt")
+		return a == "a" && errors.Is(err, os.ErrNotExist)
+	})
+	eventually(t, "the local file on Drive in d3 again", func() bool { return h.remoteMD5("d3/new.txt") == md5hex("local only") })
+	polled := h.m.Status().LastPoll
+	eventually(t, "three more polls", func() bool { return h.m.Status().LastPoll.Sub(polled) >= 150*time.Millisecond })
+	h.wantNoRemote("d2")
+	if _, err := os.Stat(filepath.Join(h.root, "d2")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("local d2: %v, want it gone", err)
+	}
+	if _, err := os.Stat(filepath.Join(h.root, "d3", "c.txt")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("local d3/c.txt: %v, want it in the local trash", err)
+	}
+}

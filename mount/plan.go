@@ -369,10 +369,16 @@ func (p *planner) goneDir(e *cache.Entry) {
 			return
 		}
 		files++
-		if !p.trashing[lp] {
-			if id, ok := p.heldAt(lp); !ok || !p.lo.gone[id] || p.keptLocal(id) {
-				keep = true
-			}
+		if p.trashing[lp] {
+			return
+		}
+		id, ok := p.heldAt(lp)
+		switch {
+		case ok && p.movesOut(id, e.Path):
+			// Moved out of the folder on Drive before it was trashed:
+			// the folder waits until the file has left.
+		case !ok || !p.lo.gone[id] || p.keptLocal(id):
+			keep = true
 		}
 	})
 	if keep {
@@ -385,6 +391,17 @@ func (p *planner) goneDir(e *cache.Entry) {
 		return
 	}
 	p.waits++ // its files go to the trash first
+}
+
+// movesOut reports whether the synced entry id is live on Drive outside
+// the folder dir, so that it leaves dir locally too.
+func (p *planner) movesOut(id, dir string) bool {
+	c, ok := p.st.get(id)
+	if !ok {
+		return false
+	}
+	want, live := p.lo.want(&c)
+	return live && !strings.HasPrefix(want, dir+"/")
 }
 
 // keptLocal reports whether the gone entry id is kept locally (edited).
