@@ -63,8 +63,6 @@ func (m *Mount) md5Of(sc *scan, rel string) string {
 	return sum
 }
 
-func (m *Mount) noteSkip(e *cache.Entry, p, reason string) { m.st.skip(e.ID, p, reason) }
-
 // run performs one action; it may run on a worker goroutine, so it reads
 // only its own entry (a copy) and writes to the store, never the state.
 func (m *Mount) run(ctx context.Context, a action, e cache.Entry) (r result) {

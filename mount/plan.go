@@ -160,8 +160,14 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		case !seen:
 			s.L = lAbsent
 		case l.IsDir != e.IsDir:
-			p.waits++ // a file where a folder goes, or the reverse: left alone
-			p.m.noteSkip(e, want, "a local item of the other kind is in the way")
+			// A new Drive file where a new local folder is, or the
+			// reverse (C10): as C4, Drive's item keeps the name and the
+			// local one becomes a conflict copy, uploaded as new.
+			if !l.IsDir && !p.m.settled(want, l) {
+				p.waits++
+				return
+			}
+			p.add(action{verb: actConflict, id: e.ID, path: want, dir: l.IsDir, row: "C10"})
 			return
 		default:
 			s.L = lNew

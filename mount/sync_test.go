@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drivesync/drivesync/drive"
 	"github.com/drivesync/drivesync/drive/fakedrive"
 )
 
@@ -166,6 +167,49 @@ var syncRows = []syncRow{
 			t.Fatalf("summary %s, want 1 upload", sum)
 		}
 		h.wantRemote("ckpt.h5", "complete checkpoint")
+	}},
+	{row: "C10", run: func(t *testing.T, h *harness) {
+		h.rput("other.txt", "o")
+		h.once()
+		// A Drive file where a local folder is new, and the reverse.
+		h.rput("x", "drive file")
+		h.put("x/inner.txt", "in a local folder")
+		h.rput("y/inner.txt", "in a Drive folder")
+		h.put("y", "local file")
+		sum := h.once()
+		if sum.Failed != 0 || sum.Conflicts != 2 {
+			t.Fatalf("summary %s: want two conflicts, nothing failed", sum)
+		}
+		h.wantLocal("x", "drive file")
+		h.wantLocal("y/inner.txt", "in a Drive folder")
+		xs, ys := h.conflicts("x"), h.conflicts("y")
+		if len(xs) != 1 || len(ys) != 1 {
+			t.Fatalf("conflict copies %v %v, want one each", xs, ys)
+		}
+		h.wantLocal(xs[0]+"/inner.txt", "in a local folder")
+		h.wantLocal(ys[0], "local file")
+		h.wantRemote(xs[0]+"/inner.txt", "in a local folder")
+		h.wantRemote(ys[0], "local file")
+		if sum := h.once(); sum.Uploaded+sum.Downloaded+sum.Conflicts+sum.Failed != 0 {
+			t.Fatalf("second pass %s: want nothing left to do", sum)
+		}
+		// One Drive item per name: nothing was created twice.
+		tree, err := h.c.ListTree(context.Background(), h.rootID, drive.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, f := range tree.Files {
+			seen[f.Parents[0]+"/"+f.Name]++
+		}
+		for k, n := range seen {
+			if n != 1 {
+				t.Errorf("%d Drive items at %s", n, k)
+			}
+		}
+		if len(tree.Files) != 7 {
+			t.Errorf("%d Drive items, want 7 (other.txt, x, y, y/inner.txt, two copies, inner.txt in one)", len(tree.Files))
+		}
 	}},
 	{row: "D1", run: func(t *testing.T, h *harness) {
 		h.rput("gone.txt", "bye")
