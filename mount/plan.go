@@ -432,7 +432,10 @@ func (p *planner) newLocal() {
 	for _, lp := range paths {
 		l, _ := p.sc.get(lp)
 		pid, ok := p.parentOf(lp)
-		if !ok || p.underMoving(lp) {
+		if _, taken := p.st.t.slotAt(lp); taken || !ok || p.underMoving(lp) {
+			// A Drive item not synced yet holds the path (C3, C4, C10
+			// decide once it is planned): uploading would make a
+			// second Drive item that cannot be recorded there.
 			p.waits++
 			continue
 		}
