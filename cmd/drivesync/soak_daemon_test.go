@@ -45,7 +45,7 @@ func (d *soakDaemon) start() {
 	}
 	defer logf.Close()
 	cmd := exec.Command(s.e.bin, "mount", s.dir, "--foreground", "--remote", "soak", "--poll", "1s",
-		"--settle", "400ms", "--parallel", "4", "--progress", "none")
+		"--settle", "400ms", "--parallel", "4", "--progress", "none", "--log-level", "debug")
 	cmd.Env = s.e.environ()
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {

@@ -137,7 +137,8 @@ func newSoak(t *testing.T, bin string, seed uint64) *soak {
 
 // note records what the driver did, for the failure report.
 func (s *soak) note(format string, args ...any) {
-	s.journal = append(s.journal, fmt.Sprintf(format, args...))
+	// Timed to the millisecond, to be read beside the daemon's log.
+	s.journal = append(s.journal, time.Now().UTC().Format("15:04:05.000 ")+fmt.Sprintf(format, args...))
 }
 
 func (s *soak) fatalf(format string, args ...any) {
