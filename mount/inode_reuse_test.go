@@ -62,3 +62,59 @@ func TestInodeReuseIsNotAMove(t *testing.T) {
 		t.Fatalf("the deleted d/a.bin on Drive: %+v, %v; want it in the trash", got, err)
 	}
 }
+
+// TestFolderInodeReuseIsNotAMove: the same for a folder: a folder deleted
+// locally with its files (rm -r), whose inode a new folder elsewhere gets,
+// is not that folder moved: the old one goes to Drive's trash whole, the
+// new one is created. (Found by TestSoak: the deleted folder's Drive item
+// was moved onto the new folder's path, its files trashed one by one.)
+func TestFolderInodeReuseIsNotAMove(t *testing.T) {
+	h := newHarness(t, fakedrive.Options{}, nil)
+	for i := range 4 {
+		h.rput(fmt.Sprintf("keep/k%d.txt", i), "k")
+	}
+	h.rput("t1/d/a.bin", "a")
+	h.rput("t1/d/b.bin", "b")
+	h.rput("t0/x.txt", "x")
+	old := h.rmkdirs("t1/d")
+	h.once()
+	ino := func(rel string) uint64 {
+		fi, err := os.Stat(filepath.Join(h.root, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Sys().(*syscall.Stat_t).Ino
+	}
+	was := ino("t1/d")
+	if err := os.RemoveAll(filepath.Join(h.root, "t1", "d")); err != nil {
+		t.Fatal(err)
+	}
+	reused := ""
+	for i := range 200 {
+		p := fmt.Sprintf("t0/new%03d", i)
+		if err := os.Mkdir(filepath.Join(h.root, filepath.FromSlash(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if ino(p) == was {
+			reused = p
+			break
+		}
+	}
+	if reused == "" {
+		t.Skip("the file system did not hand the freed inode out again")
+	}
+	if sum := h.once(); sum.Failed != 0 || sum.Renamed != 0 {
+		t.Fatalf("summary %s: want no rename", sum)
+	}
+	g, err := h.remote(reused)
+	if err != nil {
+		t.Fatalf("%s on Drive: %v", reused, err)
+	}
+	if g.ID == old {
+		t.Fatalf("%s on Drive is the deleted t1/d's folder %s, moved: a reused inode was taken for a move", reused, old)
+	}
+	if got, err := h.c.Get(t.Context(), old); err != nil || !got.Trashed {
+		t.Fatalf("the deleted t1/d on Drive: %+v, %v; want it in the trash", got, err)
+	}
+	h.wantNoRemote("t1/d")
+}

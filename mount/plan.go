@@ -212,7 +212,7 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 		s.L = lDeleted
 		if !seen && e.Local.Inode != 0 {
 			if np, ok := byInode[e.Local.Inode]; ok && !p.isClaimed(np) && p.isDirAt(np) == e.IsDir &&
-				(e.IsDir || p.sameContent(e, np)) && !p.movedAndEdited(e, np, s.R) {
+				p.sameItem(e, np, byInode) && !p.movedAndEdited(e, np, s.R) {
 				s.L, to = lMoved, np
 				p.claimed[np] = true
 				delete(byInode, e.Local.Inode)
@@ -333,6 +333,28 @@ func (p *planner) sameContent(e *cache.Entry, np string) bool {
 		return true
 	}
 	return l.Size == e.Local.Size && p.m.md5Of(p.sc, np) == e.Local.MD5
+}
+
+// sameItem reports whether the local item at np, which has the inode e had,
+// is e moved there, not a new item the file system gave the inode of a
+// deleted one (ext4 hands freed inodes out again at once): a file must
+// also have the same content; a folder that held synced items must hold
+// one of them still, with its inode (rm -r then mkdir is not a move).
+func (p *planner) sameItem(e *cache.Entry, np string, byInode map[uint64]string) bool {
+	if !e.IsDir {
+		return p.sameContent(e, np)
+	}
+	had, kept := false, false
+	p.st.all(func(c *cache.Entry) {
+		if kept || c.Local.Inode == 0 || !synced(c) || !strings.HasPrefix(c.Path, e.Path+"/") {
+			return
+		}
+		had = true
+		if q, ok := byInode[c.Local.Inode]; ok && strings.HasPrefix(q, np+"/") {
+			kept = true
+		}
+	})
+	return kept || !had
 }
 
 // isDirAt reports whether the scan saw a folder at lp.
