@@ -237,12 +237,16 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 			}
 		}
 		// Local renames first (paths the others rely on), then the
-		// transfers in parallel, then deletes.
-		var seq, par, last []action
+		// transfers and Drive moves in parallel, then Drive trashes (in
+		// parallel: a folder trashed on Drive takes what is still in it,
+		// so what moves out of it must have moved), then local deletes.
+		var seq, par, trash, last []action
 		for _, a := range acts {
 			switch a.verb {
 			case actLocalMove, actConflict, actAdopt:
 				seq = append(seq, a)
+			case actRemoteTrash:
+				trash = append(trash, a)
 			case actLocalTrash, actForget:
 				last = append(last, a)
 			default:
@@ -262,6 +266,7 @@ func (m *Mount) pass(ctx context.Context, scope []string, noDelete, force bool, 
 			done(m.runOne(ctx, a))
 		}
 		postponed += m.runAll(ctx, par, done, postpone)
+		postponed += m.runAll(ctx, trash, done, postpone)
 		for _, a := range last {
 			done(m.runOne(ctx, a))
 		}
@@ -302,11 +307,23 @@ func (m *Mount) filter(acts []action, noDelete bool, g *deleteGuard, failed map[
 			trashedDirs = append(trashedDirs, a.path+"/")
 		}
 	}
+	// A folder trashed on Drive takes what is still in it: while an item
+	// below it moves out, it waits for a later round.
+	var waiting []string
+	for _, a := range acts {
+		if (a.verb == actRemoteMove || a.verb == actDownloadMove) && a.from != "" {
+			for _, d := range trashedDirs {
+				if strings.HasPrefix(a.from, d) && !strings.HasPrefix(a.path, d) {
+					waiting = append(waiting, d)
+				}
+			}
+		}
+	}
 	for _, a := range acts {
 		if failed[a.path] >= 3 {
 			continue
 		}
-		if a.verb == actRemoteTrash && underAny(a.path, trashedDirs) {
+		if a.verb == actRemoteTrash && (underAny(a.path, trashedDirs) || a.dir && underAny(a.path+"/", waiting)) {
 			continue
 		}
 		switch a.verb {

@@ -93,6 +93,28 @@ var renameRows = []syncRow{
 		if sum.Uploaded != 1 || sum.Renamed != 1 || sum.Trashed != 0 {
 			t.Fatalf("summary %s: want the folder moved, only c/other uploaded", sum)
 		}
+		// A folder moved out of another, which is then deleted, in one
+		// scan: the move is made before the trash, or the folder would be
+		// in Drive's trash with its old parent, then taken for deleted on
+		// Drive and put in the local trash.
+		sub := h.rmkdirs("p/sub")
+		h.rput("p/sub/s.txt", "s")
+		h.rput("p/q.txt", "q")
+		h.once()
+		h.localMove("p/sub", "moved-out")
+		if err := os.RemoveAll(filepath.Join(h.root, "p")); err != nil {
+			t.Fatal(err)
+		}
+		if sum := h.once(); sum.Failed != 0 || sum.Renamed != 1 {
+			t.Fatalf("summary %s: want the folder moved out and p trashed", sum)
+		}
+		h.once()
+		h.wantLocal("moved-out/s.txt", "s")
+		if g, err := h.c.Get(t.Context(), sub); err != nil || g.Trashed {
+			t.Fatalf("the moved folder on Drive: %+v, %v; want it live", g, err)
+		}
+		h.wantRemote("moved-out/s.txt", "s")
+		h.wantNoRemote("p")
 	}},
 	{row: "R3", run: func(t *testing.T, h *harness) {
 		f := h.rput("f.txt", "v1")
