@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -67,9 +66,8 @@ func (m *Mount) Run(ctx context.Context) error {
 	defer poll.Stop()
 	rescan := time.NewTicker(m.cfg.Rescan)
 	defer rescan.Stop()
-	debounce := time.NewTimer(time.Hour)
-	debounce.Stop()
-	dirty := map[string]bool{}
+	dirty := newDirtySet(m.cfg.Debounce, m.cfg.Settle)
+	defer dirty.stop()
 
 	stop := make(chan struct{})
 	m.mu.Lock()
@@ -101,10 +99,7 @@ func (m *Mount) Run(ctx context.Context) error {
 			if scope := m.pollOnce(ctx, runPass); len(scope) > 0 {
 				// Items still waiting (a path not free yet, a file being
 				// written): looked at again like a local change.
-				for _, p := range scope {
-					dirty[p] = true
-				}
-				debounce.Reset(m.cfg.Settle)
+				dirty.retry(scope)
 			}
 		case <-rescan.C:
 			if err := m.checkRoot(false); err != nil {
@@ -137,8 +132,7 @@ func (m *Mount) Run(ctx context.Context) error {
 					m.watchTree(w, ev.Name)
 				}
 			}
-			dirty[filepath.ToSlash(rel)] = true
-			debounce.Reset(m.cfg.Debounce)
+			dirty.mark(filepath.ToSlash(rel))
 		case err, ok := <-werrs:
 			if !ok {
 				werrs = nil
@@ -146,32 +140,32 @@ func (m *Mount) Run(ctx context.Context) error {
 			}
 			// An overflow loses events: the next debounce scans everything.
 			m.log.Warn("file watcher", "err", err)
-			dirty["."] = true
-			debounce.Reset(m.cfg.Debounce)
-		case <-debounce.C:
-			scope := make([]string, 0, len(dirty))
-			for p := range dirty {
-				scope = append(scope, p)
-			}
-			sort.Strings(scope)
-			clear(dirty)
-			if waits, _ := runPass(scope, false, false); waits > 0 {
-				// Files still being written: look again once they may
-				// have settled.
-				for _, p := range scope {
-					dirty[p] = true
-				}
-				debounce.Reset(m.cfg.Settle)
-			}
+			dirty.mark(".")
+		case <-dirty.quiet.C:
+			m.scanDirty(dirty, runPass)
+		case <-dirty.again.C:
+			m.scanDirty(dirty, runPass)
 		case req := <-m.reqs:
 			m.pollOnce(ctx, runPass)
 			_, err := runPass([]string{"."}, false, true)
-			clear(dirty)
+			dirty.clear()
 			if err == nil && req.fetch != nil {
 				err = m.fetched(req.fetch)
 			}
 			req.done <- err
 		}
+	}
+}
+
+// scanDirty runs a pass over the dirty paths; what waits (files still
+// being written) is looked at again once it may have settled.
+func (m *Mount) scanDirty(dirty *dirtySet, runPass func([]string, bool, bool) (int, error)) {
+	scope := dirty.take()
+	if len(scope) == 0 {
+		return
+	}
+	if waits, _ := runPass(scope, false, false); waits > 0 {
+		dirty.retry(scope)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -345,5 +346,31 @@ func TestRunFolderTrashedAfterMoveOut(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(h.root, "d3", "c.txt")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("local d3/c.txt: %v, want it in the local trash", err)
+	}
+}
+
+// TestRunBusyFolderStillScans: a file written every 50 ms (a training
+// log) keeps the watcher busy without end; a checkpoint written beside it
+// still goes up, the scan coming at most ten Debounce intervals after the
+// first event.
+func TestRunBusyFolderStillScans(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakedrive.Options{}, func(c *Config) { c.Debounce = 200 * time.Millisecond })
+	h.rput("runs/keep.txt", "k")
+	startRun(t, h)
+	h.wantLocal("runs/keep.txt", "k")
+	log, err := os.Create(filepath.Join(h.root, "runs", "train.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	h.put("runs/best.ckpt", "weights")
+	deadline := time.Now().Add(15 * time.Second)
+	for h.remoteMD5("runs/best.ckpt") != md5hex("weights") {
+		if time.Now().After(deadline) {
+			t.Fatal("the checkpoint did not reach Drive in 15 s of a log written every 50 ms")
+		}
+		fmt.Fprintf(log, "step %s\n", time.Now())
+		time.Sleep(50 * time.Millisecond)
 	}
 }
