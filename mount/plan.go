@@ -76,7 +76,7 @@ func (m *Mount) plan(lo layout, sc *scan) *planner {
 		if _, skip := st.skipped[e.ID]; skip && !lo.gone[e.ID] {
 			continue
 		}
-		if e.IsDir && lo.gone[e.ID] && synced(&e) {
+		if e.IsDir && lo.gone[e.ID] && (synced(&e) || p.madeFrom(&e)) {
 			gonedirs = append(gonedirs, e)
 			continue
 		}
@@ -142,6 +142,14 @@ func (p *planner) entry(e *cache.Entry, byInode map[uint64]string) {
 	s := situation{Dir: e.IsDir, Settled: true}
 	if !synced(e) {
 		if !live {
+			if p.madeFrom(e) {
+				// Downloaded by a run killed before it recorded the base,
+				// and gone from Drive since: as D1, not a new local file
+				// to upload (which would bring back what Drive deleted).
+				p.trashing[strings.Clone(e.Path)] = true
+				p.add(action{verb: actLocalTrash, id: e.ID, path: e.Path, md5: e.MD5, row: "D1"})
+				return
+			}
 			p.add(action{verb: actForget, id: e.ID, path: e.Path, row: "D5"})
 			return
 		}
@@ -333,6 +341,24 @@ func (p *planner) sameContent(e *cache.Entry, np string) bool {
 		return true
 	}
 	return l.Size == e.Local.Size && p.m.md5Of(p.sc, np) == e.Local.MD5
+}
+
+// madeFrom reports whether the local item at the path of e, a Drive item
+// without a base, is e's: a folder, or a file with e's md5. A run killed
+// between making it and recording the base leaves such an item; a later
+// run must not take it for a new local one.
+func (p *planner) madeFrom(e *cache.Entry) bool {
+	if !placed(e) || !p.sc.covers(e.Path) {
+		return false
+	}
+	l, seen := p.sc.get(e.Path)
+	switch {
+	case !seen || l.IsDir != e.IsDir:
+		return false
+	case e.IsDir:
+		return true
+	}
+	return e.MD5 != "" && p.m.md5Of(p.sc, e.Path) == e.MD5
 }
 
 // sameItem reports whether the local item at np, which has the inode e had,

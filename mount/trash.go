@@ -29,6 +29,13 @@ func (m *Mount) localTrash(a action, e *cache.Entry, r *result) error {
 		if !a.dir && e.ID != "" && synced(e) && a.path == e.Path && e.LocalChanged(fi) {
 			return errRetry // edited since the plan: D3 next round
 		}
+		if !a.dir && !synced(e) && a.md5 != "" {
+			// Trashed as Drive's content (D1 without a base): only if it
+			// still is.
+			if sum, err := fileMD5(src); err != nil || sum != a.md5 {
+				return errRetry
+			}
+		}
 		day := m.cfg.Now().UTC().Format("2006-01-02")
 		dst := filepath.Join(m.trashDir(), day, filepath.FromSlash(a.path))
 		for i := 1; ; i++ {
