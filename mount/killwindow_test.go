@@ -24,7 +24,7 @@ func TestKilledDownloadThenDeletedOnDrive(t *testing.T) {
 	var failMedia atomic.Bool
 	wrap := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if failMedia.Load() && (r.URL.Query().Get("alt") == "media" || r.Method == http.MethodPost && r.URL.Path == "/drive/v3/files") {
+			if failMedia.Load() && r.URL.Query().Get("alt") == "media" {
 				http.Error(w, `{"error":{"code":400,"message":"refused by the test"}}`, http.StatusBadRequest)
 				return
 			}
