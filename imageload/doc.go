@@ -33,6 +33,7 @@
 // The writer converts each image to float32 straight into 4 MiB aligned
 // chunks and writes them with direct I/O where the file system allows it
 // (outfile.go): no page-cache copy, and little left for the closing fsync.
+// One chunk is written in the background while the next is filled.
 //
 // imageload imports no Drive code; it reads paths or any fs.FS.
 package imageload

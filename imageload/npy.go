@@ -268,6 +268,7 @@ func (w *NpyWriter) Commit() error {
 // Abort discards the temporary file.
 func (w *NpyWriter) Abort() {
 	if w.f != nil {
+		w.out.wait() // its error does not matter: the file goes
 		w.f.Close()
 		os.Remove(w.tmp)
 		w.f = nil

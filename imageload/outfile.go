@@ -18,13 +18,20 @@ import (
 // 600 MB, docs/benchmarks.md) and leaves almost nothing for the final fsync;
 // the price is that the next reader reads from the disk, not from memory.
 // Without direct I/O the same chunks are written through the page cache.
+//
+// A full chunk is written by a goroutine of its own while the caller fills
+// a second buffer (one write in flight at most): a direct write blocks for
+// the disk (0.67 s of 600 MB at 1 GB/s here), which would otherwise stall
+// the conversion and, through the pipeline's window, the decoders.
 type outFile struct {
-	f      *os.File
-	direct bool
-	buf    []byte // staging buffer, blockSize-aligned; buf[:n] is pending
-	n      int
-	off    int64  // file offset of buf[0]
-	head   []byte // the file's first block as flushed, for the header patch
+	f        *os.File
+	direct   bool
+	buf      []byte // staging buffer, blockSize-aligned; buf[:n] is pending
+	spare    []byte // the other buffer, written out or free
+	n        int
+	off      int64      // file offset of buf[0]
+	head     []byte     // the file's first block as flushed, for the header patch
+	inflight chan error // the write in flight, if any, reports here
 }
 
 const (
@@ -77,18 +84,35 @@ func (o *outFile) write(p []byte) error {
 	return nil
 }
 
-// flush writes the full staging buffer.
+// flush starts writing the full staging buffer and swaps in the other.
 func (o *outFile) flush() error {
 	if o.off == 0 {
 		o.head = alignedBuf(blockSize)
 		copy(o.head, o.buf)
 	}
-	if err := o.writeAt(o.buf[:o.n], o.off); err != nil {
+	if err := o.wait(); err != nil {
 		return err
 	}
+	b, off, done := o.buf[:o.n], o.off, make(chan error, 1)
+	go func() { done <- o.writeAt(b, off) }()
+	o.inflight = done
+	if o.spare == nil {
+		o.spare = alignedBuf(len(o.buf))
+	}
+	o.buf, o.spare = o.spare, o.buf
 	o.off += int64(o.n)
 	o.n = 0
 	return nil
+}
+
+// wait returns once no write is in flight, with that write's error.
+func (o *outFile) wait() error {
+	if o.inflight == nil {
+		return nil
+	}
+	err := <-o.inflight
+	o.inflight = nil
+	return err
 }
 
 func (o *outFile) writeAt(b []byte, off int64) error {
@@ -109,6 +133,9 @@ func (o *outFile) writeAt(b []byte, off int64) error {
 func (o *outFile) finish(header []byte) error {
 	if len(header) > blockSize {
 		return fmt.Errorf("header of %d bytes exceeds %d", len(header), blockSize)
+	}
+	if err := o.wait(); err != nil {
+		return err
 	}
 	size := o.off + int64(o.n)
 	if o.off == 0 {
