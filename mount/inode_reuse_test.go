@@ -23,14 +23,7 @@ func TestInodeReuseIsNotAMove(t *testing.T) {
 	}
 	old := h.rput("d/a.bin", "the old content")
 	h.once()
-	ino := func(rel string) uint64 {
-		fi, err := os.Stat(filepath.Join(h.root, filepath.FromSlash(rel)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fi.Sys().(*syscall.Stat_t).Ino
-	}
-	was := ino("d/a.bin")
+	was := h.inode("d/a.bin")
 	if err := os.RemoveAll(filepath.Join(h.root, "d")); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +31,7 @@ func TestInodeReuseIsNotAMove(t *testing.T) {
 	for i := range 200 {
 		p := fmt.Sprintf("t/new%03d.bin", i)
 		h.put(p, fmt.Sprintf("new content %d", i))
-		if ino(p) == was {
+		if h.inode(p) == was {
 			reused = p
 			break
 		}
@@ -78,14 +71,7 @@ func TestFolderInodeReuseIsNotAMove(t *testing.T) {
 	h.rput("t0/x.txt", "x")
 	old := h.rmkdirs("t1/d")
 	h.once()
-	ino := func(rel string) uint64 {
-		fi, err := os.Stat(filepath.Join(h.root, filepath.FromSlash(rel)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fi.Sys().(*syscall.Stat_t).Ino
-	}
-	was := ino("t1/d")
+	was := h.inode("t1/d")
 	if err := os.RemoveAll(filepath.Join(h.root, "t1", "d")); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +81,7 @@ func TestFolderInodeReuseIsNotAMove(t *testing.T) {
 		if err := os.Mkdir(filepath.Join(h.root, filepath.FromSlash(p)), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if ino(p) == was {
+		if h.inode(p) == was {
 			reused = p
 			break
 		}
@@ -117,4 +103,14 @@ func TestFolderInodeReuseIsNotAMove(t *testing.T) {
 		t.Fatalf("the deleted t1/d on Drive: %+v, %v; want it in the trash", got, err)
 	}
 	h.wantNoRemote("t1/d")
+}
+
+// inode is the inode number of the local item at rel.
+func (h *harness) inode(rel string) uint64 {
+	h.t.Helper()
+	fi, err := os.Stat(filepath.Join(h.root, filepath.FromSlash(rel)))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
 }
