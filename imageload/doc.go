@@ -32,8 +32,9 @@
 // hundreds of megabytes. Its reader is used in the tests to check our files.
 // The writer converts each image to float32 straight into 4 MiB aligned
 // chunks and writes them with direct I/O where the file system allows it
-// (outfile.go): no page-cache copy, and little left for the closing fsync.
-// One chunk is written in the background while the next is filled.
+// (outfile.go): no page-cache copy. Full chunks queue to one writer
+// goroutine while the next is filled, and the writer syncs every 64 MiB, so
+// the closing fsync before the rename only waits for the last stretch.
 //
 // imageload imports no Drive code; it reads paths or any fs.FS.
 package imageload

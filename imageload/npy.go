@@ -75,7 +75,7 @@ func createNpy(path string, dtype DType, item []int, chunk int, direct bool) (*N
 	if err != nil {
 		return nil, fmt.Errorf("npy %s: %w", path, err)
 	}
-	w := &NpyWriter{path: path, tmp: f.Name(), f: f, out: newOutFile(f, chunk, direct),
+	w := &NpyWriter{path: path, tmp: f.Name(), f: f, out: newOutFile(f, chunk, direct, defaultSyncEvery),
 		descr: dtype.descr(), item: append([]int(nil), item...), itemLen: 1}
 	for _, d := range item {
 		w.itemLen *= d

@@ -215,6 +215,7 @@ func TestNpyWriterChunks(t *testing.T) {
 					t.Fatal(err)
 				}
 				t.Logf("direct I/O in use: %t", w.out.direct)
+				w.out.syncEvery = 3 * blockSize // several periodic syncs
 				var wantF []float32
 				var wantU []uint8
 				for _, im := range ims {
@@ -232,8 +233,12 @@ func TestNpyWriterChunks(t *testing.T) {
 				} else if err := w.WriteImage(wide); err == nil {
 					t.Fatal("16-bit image accepted for uint8 output")
 				}
+				out := w.out
 				if err := w.Commit(); err != nil {
 					t.Fatal(err)
+				}
+				if out.bufs > queueDepth+1 || out.syncs == 0 {
+					t.Errorf("%d staging buffers (at most %d), %d periodic syncs (want some)", out.bufs, queueDepth+1, out.syncs)
 				}
 				n, size := len(wantU), 1
 				if dtype == Float32 {
@@ -262,5 +267,46 @@ func TestNpyWriterChunks(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestOutFileWriteError: a write that fails in the background writer is
+// returned by a later flush or by finish, whatever the timing, and neither
+// blocks; Abort after it removes the temporary file.
+func TestOutFileWriteError(t *testing.T) {
+	for _, direct := range []bool{false, true} {
+		t.Run(fmt.Sprintf("direct=%t", direct), func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "x.npy")
+			w, err := createNpy(p, Uint8, []int{64, 64, 1}, blockSize, direct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// From here on every write fails: the descriptor is read-only.
+			ro, err := os.Open(w.tmp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ro.Close()
+			w.out.f = ro
+			im := newImage(ModeL, 64, 64)
+			var werr error
+			for i := 0; i < 4*queueDepth && werr == nil; i++ {
+				werr = w.WriteImage(im)
+			}
+			if werr == nil {
+				werr = w.Commit()
+			} else {
+				w.Abort()
+			}
+			if werr == nil || !strings.Contains(werr.Error(), "x.npy") {
+				t.Fatalf("error %v, want a write error naming the file", werr)
+			}
+			if _, err := os.Stat(p); !os.IsNotExist(err) {
+				t.Errorf("target exists after a failed write: %v", err)
+			}
+			if _, err := os.Stat(w.tmp); !os.IsNotExist(err) {
+				t.Errorf("temporary file left: %v", err)
+			}
+		})
 	}
 }
