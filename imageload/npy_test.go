@@ -1,6 +1,7 @@
 package imageload
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -308,5 +309,55 @@ func TestOutFileWriteError(t *testing.T) {
 				t.Errorf("temporary file left: %v", err)
 			}
 		})
+	}
+}
+
+// TestOutFileWriteAfterWait: wait drains the writer and the outFile goes
+// on with the same buffers (none is lost with a drained writer's channels,
+// which would leave a later flush waiting for a buffer that never comes),
+// the bytes landing in order.
+func TestOutFileWriteAfterWait(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	o := newOutFile(f, blockSize, false, 2*blockSize)
+	var want []byte
+	put := func(k int) {
+		t.Helper()
+		for i := 0; i < k; i++ {
+			p := bytes.Repeat([]byte{byte(len(want) / blockSize)}, blockSize)
+			want = append(want, p...)
+			if err := o.write(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	drain := func() {
+		t.Helper()
+		if err := o.wait(); err != nil {
+			t.Fatal(err)
+		}
+		if len(o.free) != o.bufs-1 {
+			t.Fatalf("after wait: %d buffers free of %d (one being filled)", len(o.free), o.bufs)
+		}
+	}
+	put(3 * queueDepth)
+	drain()
+	put(3 * queueDepth)
+	drain()
+	if err := o.finish(want[:blockSize]); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("file of %d bytes differs from the %d written", len(got), len(want))
+	}
+	if o.bufs > queueDepth+1 {
+		t.Errorf("%d staging buffers, at most %d", o.bufs, queueDepth+1)
 	}
 }

@@ -41,7 +41,7 @@ type outFile struct {
 	syncs     int // periodic syncs done (the writer's; read after wait)
 
 	bufs   int                   // staging buffers allocated so far
-	free   chan []byte           // buffers written out, to fill again
+	free   chan []byte           // buffers written out, to fill again; kept across waits
 	queue  chan span             // full buffers for the writer; nil before the first flush
 	done   chan error            // the writer's first error (or nil) once queue is closed
 	failed atomic.Pointer[error] // the writer's first error, as soon as it has one
@@ -117,8 +117,10 @@ func (o *outFile) flush() error {
 	if err := o.failed.Load(); err != nil {
 		return *err
 	}
-	if o.queue == nil {
-		o.free = make(chan []byte, queueDepth+1)
+	if o.queue == nil { // the first flush, or the first after a wait
+		if o.free == nil {
+			o.free = make(chan []byte, queueDepth+1) // room for every buffer
+		}
 		o.queue = make(chan span, queueDepth)
 		o.done = make(chan error, 1)
 		go o.writer()
