@@ -11,8 +11,9 @@
 // the changes-feed poll, debounced watcher events, the periodic rescan,
 // flush requests and transfer completions. fsnotify events only mark paths
 // dirty; the loop scans those paths after the debounce, and a file is
-// uploaded only once its size and mtime have been still for Config.Settle,
-// so a checkpoint still being written goes up once, complete.
+// uploaded only once its size and mtime have been still for Config.Settle
+// and no other process has it open for writing (for Config.OpenHold at
+// most), so a checkpoint still being written goes up once, complete.
 //
 // A pass runs rounds of plan, act, rescan until nothing is left to do:
 //

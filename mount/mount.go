@@ -36,14 +36,18 @@ type Remote interface {
 // Options (the local filesystem's case sensitivity, for Dedupe), so the
 // two cannot share the name until one of them is renamed.
 type Config struct {
-	Remote          Remote        // Drive
-	Store           *cache.Store  // the state store, opened by the caller
-	Root            string        // absolute local folder (created if missing; marker file .drivesync inside)
-	RemoteRoot      string        // Drive folder ID to mirror ("root" = My Drive)
-	DriveID         string        // shared drive ID, "" for My Drive
-	StateDir        string        // per-mount state dir: local trash in trash/
-	Poll            time.Duration // changes-feed poll interval (default 10s)
-	Settle          time.Duration // a local file is uploaded once unchanged this long (default 2s)
+	Remote     Remote        // Drive
+	Store      *cache.Store  // the state store, opened by the caller
+	Root       string        // absolute local folder (created if missing; marker file .drivesync inside)
+	RemoteRoot string        // Drive folder ID to mirror ("root" = My Drive)
+	DriveID    string        // shared drive ID, "" for My Drive
+	StateDir   string        // per-mount state dir: local trash in trash/
+	Poll       time.Duration // changes-feed poll interval (default 10s)
+	Settle     time.Duration // a local file is uploaded once unchanged this long (default 2s)
+	// OpenHold is how long a settled file that another process still has
+	// open for writing waits for the close before it is uploaded anyway
+	// (default 1m; negative: open files are not looked for). openwriters.go.
+	OpenHold        time.Duration
 	Rescan          time.Duration // periodic full local rescan (default 10m)
 	Debounce        time.Duration // local events are gathered this long before a scan (default 200ms)
 	Parallel        int           // concurrent transfers (default 8)
@@ -76,11 +80,13 @@ type Mount struct {
 	mu     sync.Mutex // guards status
 	status Status
 
-	running sync.Mutex     // one Run or Once at a time
-	reqs    chan request   // Flush and Fetch to the loop
-	serving chan struct{}  // guarded by mu: non-nil while Run's loop serves reqs
-	settle  map[string]obs // local path -> first observation of its current stat
-	force   bool           // this pass takes every local file as settled (Flush)
+	running sync.Mutex            // one Run or Once at a time
+	reqs    chan request          // Flush and Fetch to the loop
+	serving chan struct{}         // guarded by mu: non-nil while Run's loop serves reqs
+	settle  map[string]obs        // local path -> first observation of its current stat
+	held    map[string]time.Time  // local path -> since when it waits for a writer to close
+	writers map[uint64]writerScan // device -> files open for writing, as last read
+	force   bool                  // this pass takes every local file as settled (Flush)
 }
 
 // New checks cfg and returns a Mount; it touches neither side yet.
@@ -105,6 +111,9 @@ func New(cfg Config) (*Mount, error) {
 	}
 	if cfg.Settle <= 0 {
 		cfg.Settle = 2 * time.Second
+	}
+	if cfg.OpenHold == 0 {
+		cfg.OpenHold = time.Minute
 	}
 	if cfg.Rescan <= 0 {
 		cfg.Rescan = 10 * time.Minute
@@ -144,7 +153,7 @@ func New(cfg Config) (*Mount, error) {
 		cfg.Now = time.Now
 	}
 	m := &Mount{cfg: cfg, log: cfg.Logger, reqs: make(chan request),
-		settle: map[string]obs{}}
+		settle: map[string]obs{}, held: map[string]time.Time{}}
 	m.status = Status{Root: cfg.Root, RemoteRoot: cfg.RemoteRoot, Phase: "stopped"}
 	return m, nil
 }

@@ -226,12 +226,19 @@ type obs struct {
 
 // settled reports whether the file at p has kept its size and mtime for
 // the settle interval: since its last change (by its mtime) or since
-// first observed so. Files that are still changing are never uploaded.
+// first observed so, and no other process has it open for writing (for
+// OpenHold at most: openwriters.go). Files that are still changing are
+// never uploaded.
 func (m *Mount) settled(p string, l local) bool {
 	now := m.cfg.Now()
-	if m.force || now.Sub(l.MTime) >= m.cfg.Settle {
+	if m.force {
 		delete(m.settle, p)
+		delete(m.held, p)
 		return true
+	}
+	if now.Sub(l.MTime) >= m.cfg.Settle {
+		delete(m.settle, p)
+		return !m.heldOpen(p, l, now)
 	}
 	o, ok := m.settle[p]
 	if !ok || o.size != l.Size || !o.mtime.Equal(l.MTime) {
@@ -240,7 +247,7 @@ func (m *Mount) settled(p string, l local) bool {
 	}
 	if now.Sub(o.at) >= m.cfg.Settle {
 		delete(m.settle, p)
-		return true
+		return !m.heldOpen(p, l, now)
 	}
 	return false
 }

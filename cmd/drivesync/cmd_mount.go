@@ -48,6 +48,7 @@ or the config file (<config dir>/config, or DRIVESYNC_CONFIG): lines
 	fl.StringVar(&f.sharedDrive, "shared-drive", "", "shared drive to mirror from: its name or ID")
 	fl.DurationVar(&f.poll, "poll", 10*time.Second, "how often to read Drive's changes feed")
 	fl.DurationVar(&f.settle, "settle", 2*time.Second, "upload a changed local file once it has been still this long (a checkpoint still being written is not sent half-done)")
+	fl.DurationVar(&f.openHold, "open-hold", time.Minute, "a settled file that another process still has open for writing waits for the close this long at most (0: do not wait)")
 	fl.BoolVar(&f.once, "once", false, "make one two-way pass in this process and exit (non-zero if anything failed)")
 	fl.BoolVar(&f.readOnly, "read-only", false, "only download; never change anything on Drive")
 	fl.BoolVar(&f.exportDocs, "export-docs", false, "export Google Docs, Sheets and Slides as .docx, .xlsx and .pptx instead of skipping them")
@@ -77,6 +78,9 @@ func runMount(cmd *cobra.Command, g *globals, f *mountFlags, dir, progressMode s
 	}
 	if f.settle < 100*time.Millisecond {
 		return fmt.Errorf("mount: --settle %v: want at least 100ms", f.settle)
+	}
+	if f.openHold < 0 {
+		return fmt.Errorf("mount: --open-hold %v: want 0 or more", f.openHold)
 	}
 	if f.foreground || f.once {
 		log, err := newLogger(g, cmd.ErrOrStderr())

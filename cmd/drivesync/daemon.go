@@ -95,12 +95,22 @@ type mountFlags struct {
 	sharedDrive     string
 	poll            time.Duration
 	settle          time.Duration
+	openHold        time.Duration
 	once            bool
 	readOnly        bool
 	exportDocs      bool
 	allowMassDelete bool
 	parallel        int
 	noWait          bool
+}
+
+// openHold maps --open-hold (0: do not wait) to mount.Config.OpenHold
+// (negative: do not wait).
+func openHold(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // runDaemon is `drivesync mount --foreground`: it holds the mount's lock,
@@ -183,7 +193,7 @@ func runDaemon(ctx context.Context, cmd *cobra.Command, g *globals, f *mountFlag
 	svc := &daemonService{store: store, index: &liveIndex{st: store}, info: info, ready: make(chan struct{})}
 	m, err := mount.New(mount.Config{
 		Remote: client, Store: store, Root: md.Root, RemoteRoot: id.RootID, DriveID: id.DriveID,
-		StateDir: md.State, Poll: f.poll, Settle: f.settle, Parallel: f.parallel, ReadOnly: f.readOnly, ExportDocs: f.exportDocs,
+		StateDir: md.State, Poll: f.poll, Settle: f.settle, OpenHold: openHold(f.openHold), Parallel: f.parallel, ReadOnly: f.readOnly, ExportDocs: f.exportDocs,
 		AllowMassDelete: f.allowMassDelete, Logger: log,
 		Progress: func(p mount.Progress) {
 			ap := apiProgress{Phase: p.Phase, Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes}
