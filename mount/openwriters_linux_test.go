@@ -220,6 +220,9 @@ func TestRunWaitsForWriterToClose(t *testing.T) {
 	stop := holdOpen(t, f)              // the writer, stalled with the file open
 	time.Sleep(1500 * time.Millisecond) // 30 × Settle
 	h.wantNoRemote("best.h5")
+	if got := h.m.Status().HeldOpen; len(got) != 1 || got[0] != "best.h5" {
+		t.Errorf("status lists %q as held open, want [best.h5]", got)
+	}
 	g := openAt(t, p, os.O_WRONLY|os.O_APPEND)
 	if _, err := g.WriteString("second half"); err != nil {
 		t.Fatal(err)
@@ -234,4 +237,5 @@ func TestRunWaitsForWriterToClose(t *testing.T) {
 		after.Methods["files.update.upload"] - before.Methods["files.update.upload"]; n != 1 {
 		t.Errorf("%d uploads, want 1", n)
 	}
+	eventually(t, "the status without held files", func() bool { return len(h.m.Status().HeldOpen) == 0 })
 }

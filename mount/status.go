@@ -17,6 +17,7 @@ type Status struct {
 	PendingUploads, PendingDownloads int
 	Conflicts                        []string  // conflict copies created (local paths, relative)
 	Skipped                          []Skipped // Google Docs, refused names, ...
+	HeldOpen                         []string  // settled local files waiting for another process to close them (Config.OpenHold)
 	LastPoll                         time.Time
 	LastError                        string
 	LastErrorTime                    time.Time
@@ -105,10 +106,16 @@ func (m *Mount) publish(waits int, conflicts []string) {
 		sk = append(sk, s)
 	}
 	sort.Slice(sk, func(i, j int) bool { return sk[i].Path < sk[j].Path })
+	held := make([]string, 0, len(m.held))
+	for p := range m.held {
+		held = append(held, p)
+	}
+	sort.Strings(held)
 	m.mu.Lock()
 	m.status.Files, m.status.Dirs, m.status.Bytes = files, dirs, bytes
 	m.status.PendingDownloads, m.status.PendingUploads = pendDown, waits
 	m.status.Skipped = sk
+	m.status.HeldOpen = held
 	m.status.Conflicts = append(m.status.Conflicts, conflicts...)
 	m.mu.Unlock()
 }

@@ -53,6 +53,7 @@ type apiStatus struct {
 	PendingDownloads int          `json:"pendingDownloads"`
 	Conflicts        []string     `json:"conflicts"`
 	Skipped          []apiSkipped `json:"skipped"`
+	HeldOpen         []string     `json:"heldOpen,omitempty"` // settled files waiting for another process to close them
 	LastPoll         time.Time    `json:"lastPoll,omitzero"`
 	LastError        string       `json:"lastError,omitempty"`
 	LastErrorTime    time.Time    `json:"lastErrorTime,omitzero"`

@@ -163,6 +163,9 @@ func printStatus(w io.Writer, st apiStatus, now time.Time) {
 	fmt.Fprintf(w, "  remote:     %s\n", remote)
 	fmt.Fprintf(w, "  files:      %d in %d folders, %s\n", st.Files, st.Dirs, humanBytes(st.Bytes))
 	fmt.Fprintf(w, "  pending:    %d uploads, %d downloads\n", st.PendingUploads, st.PendingDownloads)
+	for _, p := range st.HeldOpen {
+		fmt.Fprintf(w, "    %s: waiting for its writer to close it\n", p)
+	}
 	if p := st.Progress; p != nil {
 		fmt.Fprintf(w, "  progress:   %s\n", plainProgress(*p, 0))
 	}

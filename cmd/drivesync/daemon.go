@@ -47,7 +47,7 @@ func (d *daemonService) Status() apiStatus {
 	st := apiStatus{
 		Root: s.Root, Remote: d.info.Remote, Phase: s.Phase, Demo: d.info.Demo, ReadOnly: d.info.ReadOnly,
 		Files: s.Files, Dirs: s.Dirs, Bytes: s.Bytes, PendingUploads: s.PendingUploads, PendingDownloads: s.PendingDownloads,
-		Conflicts: s.Conflicts, LastPoll: s.LastPoll, LastError: s.LastError, LastErrorTime: s.LastErrorTime,
+		Conflicts: s.Conflicts, HeldOpen: s.HeldOpen, LastPoll: s.LastPoll, LastError: s.LastError, LastErrorTime: s.LastErrorTime,
 	}
 	if st.Conflicts == nil {
 		st.Conflicts = []string{}
