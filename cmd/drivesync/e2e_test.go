@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -193,6 +194,39 @@ func TestE2EDemo(t *testing.T) {
 	if got, err := onDrive(t, md, "results/log.txt"); err != nil || got != md5Hex(content) {
 		t.Fatalf("after flush, results/log.txt on Drive: md5 %q, %v; want %s", got, err, md5Hex(content))
 	}
+
+	// A checkpoint that this process (not the daemon) still has open for
+	// writing, stalled past --settle, is held: status says so, and it goes
+	// up complete once closed.
+	ck := filepath.Join(dir, "results", "best.h5")
+	f, err := os.Create(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("weights, first half;"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "status to list the held checkpoint", func() bool {
+		return slices.Contains(e.status(dir).HeldOpen, "results/best.h5")
+	})
+	if _, err := onDrive(t, md, "results/best.h5"); err == nil {
+		t.Error("a checkpoint still open for writing went up")
+	}
+	if out := e.mustRun("status", dir); !strings.Contains(out, "results/best.h5: waiting for its writer to close it") {
+		t.Errorf("status does not show the held checkpoint:\n%s", out)
+	}
+	if _, err := f.WriteString("second half"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	full := md5Hex([]byte("weights, first half;second half"))
+	waitFor(t, "the closed checkpoint on Drive", func() bool {
+		got, err := onDrive(t, md, "results/best.h5")
+		return err == nil && got == full
+	})
 
 	// SIGKILL, a change while down, restart: the mirror resumes without
 	// downloading again what it has.
