@@ -36,18 +36,15 @@ type Remote interface {
 // Options (the local filesystem's case sensitivity, for Dedupe), so the
 // two cannot share the name until one of them is renamed.
 type Config struct {
-	Remote     Remote        // Drive
-	Store      *cache.Store  // the state store, opened by the caller
-	Root       string        // absolute local folder (created if missing; marker file .drivesync inside)
-	RemoteRoot string        // Drive folder ID to mirror ("root" = My Drive)
-	DriveID    string        // shared drive ID, "" for My Drive
-	StateDir   string        // per-mount state dir: local trash in trash/
-	Poll       time.Duration // changes-feed poll interval (default 10s)
-	Settle     time.Duration // a local file is uploaded once unchanged this long (default 2s)
-	// OpenHold is how long a settled file that another process still has
-	// open for writing waits for the close before it is uploaded anyway
-	// (default 1m; negative: open files are not looked for). openwriters.go.
-	OpenHold        time.Duration
+	Remote          Remote        // Drive
+	Store           *cache.Store  // the state store, opened by the caller
+	Root            string        // absolute local folder (created if missing; marker file .drivesync inside)
+	RemoteRoot      string        // Drive folder ID to mirror ("root" = My Drive)
+	DriveID         string        // shared drive ID, "" for My Drive
+	StateDir        string        // per-mount state dir: local trash in trash/
+	Poll            time.Duration // changes-feed poll interval (default 10s)
+	Settle          time.Duration // a local file is uploaded once unchanged this long (default 2s)
+	OpenHold        time.Duration // ... and no other process has it open for writing, for this long at most (default 1m; negative: not looked for)
 	Rescan          time.Duration // periodic full local rescan (default 10m)
 	Debounce        time.Duration // local events are gathered this long before a scan (default 200ms)
 	Parallel        int           // concurrent transfers (default 8)

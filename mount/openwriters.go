@@ -51,9 +51,6 @@ func (m *Mount) heldOpen(rel string, l local, now time.Time) bool {
 				delete(m.held, p)
 			}
 		}
-		if m.held == nil {
-			m.held = map[string]time.Time{}
-		}
 		m.held[strings.Clone(rel)] = now
 		m.log.Debug("waiting for a writer to close", "path", rel, "at most", m.cfg.OpenHold)
 		return true

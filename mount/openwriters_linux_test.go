@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -217,12 +218,22 @@ func TestRunWaitsForWriterToClose(t *testing.T) {
 	if _, err := f.WriteString("first half;"); err != nil {
 		t.Fatal(err)
 	}
-	stop := holdOpen(t, f)              // the writer, stalled with the file open
+	stop := holdOpen(t, f) // the writer, stalled with the file open
+	// Another file held, then deleted: it leaves the status.
+	scratch := filepath.Join(h.root, "scratch.bin")
+	holdOpen(t, openAt(t, scratch, os.O_WRONLY))
 	time.Sleep(1500 * time.Millisecond) // 30 × Settle
 	h.wantNoRemote("best.h5")
-	if got := h.m.Status().HeldOpen; len(got) != 1 || got[0] != "best.h5" {
-		t.Errorf("status lists %q as held open, want [best.h5]", got)
+	h.wantNoRemote("scratch.bin")
+	if got := h.m.Status().HeldOpen; !slices.Equal(got, []string{"best.h5", "scratch.bin"}) {
+		t.Errorf("status lists %q as held open, want [best.h5 scratch.bin]", got)
 	}
+	if err := os.Remove(scratch); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the deleted file out of the status", func() bool {
+		return slices.Equal(h.m.Status().HeldOpen, []string{"best.h5"})
+	})
 	g := openAt(t, p, os.O_WRONLY|os.O_APPEND)
 	if _, err := g.WriteString("second half"); err != nil {
 		t.Fatal(err)

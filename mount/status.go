@@ -108,6 +108,10 @@ func (m *Mount) publish(waits int, conflicts []string) {
 	sort.Slice(sk, func(i, j int) bool { return sk[i].Path < sk[j].Path })
 	held := make([]string, 0, len(m.held))
 	for p := range m.held {
+		if _, ok := m.statLocal(p); !ok { // gone while held
+			delete(m.held, p)
+			continue
+		}
 		held = append(held, p)
 	}
 	sort.Strings(held)
