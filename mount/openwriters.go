@@ -11,8 +11,8 @@ import (
 // of being written: a checkpoint writer that stalls for longer than Settle
 // (a loaded machine, a slow disk) and then goes on. Uploaded then, it goes
 // up twice: half-written, then again as a revision. So a settled file that
-// another process still has open for writing waits for the close, as
-// rclone's VFS and Colab's drive.mount upload on close; but not for longer
+// another process still has open for writing waits for the close (rclone's
+// VFS cache also uploads a written file once it is closed); but not longer
 // than Config.OpenHold, so a log or TensorBoard event file that its writer
 // keeps open for the whole training still reaches Drive, once per OpenHold
 // at most, instead of after every pause.
@@ -30,7 +30,6 @@ const writersTTL = 500 * time.Millisecond
 type writerScan struct {
 	at     time.Time
 	inodes map[uint64]bool
-	err    error
 }
 
 // heldOpen reports whether the settled file at rel, as seen in l, must
@@ -80,11 +79,11 @@ func (m *Mount) openForWriting(rel string, l local, now time.Time) bool {
 	}
 	sc, ok := m.writers[dev]
 	if !ok || now.Sub(sc.at) >= writersTTL || now.Before(sc.at) {
-		sc = writerScan{at: now}
-		sc.inodes, sc.err = writersOn(dev, os.Getpid())
-		if sc.err != nil && !errors.Is(sc.err, errors.ErrUnsupported) {
-			m.log.Debug("cannot tell which files are open for writing", "err", sc.err)
+		inodes, err := writersOn(dev, os.Getpid())
+		if err != nil && !errors.Is(err, errors.ErrUnsupported) {
+			m.log.Debug("cannot tell which files are open for writing", "err", err)
 		}
+		sc = writerScan{at: now, inodes: inodes}
 		if m.writers == nil {
 			m.writers = map[uint64]writerScan{}
 		}
