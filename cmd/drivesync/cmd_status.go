@@ -117,7 +117,8 @@ func newStatusCmd(g *globals) *cobra.Command {
 		Use:   "status [DIR]",
 		Short: "Show a mount's files, pending transfers, conflicts and errors",
 		Long: `Show the state of the mount at DIR (default: the mount holding the working
-directory): files, bytes, pending uploads and downloads, conflict copies,
+directory): files, bytes, pending uploads and downloads, files waiting for
+another process to close them (see mount --open-hold), conflict copies,
 skipped Drive items (Google Docs without --export-docs, refused names), the
 last error and the last poll of Drive's changes. With no daemon running it
 reads the mount's saved state.`,
