@@ -26,7 +26,6 @@ func writersOn(dev uint64, self int) (map[uint64]bool, error) {
 		return nil, err
 	}
 	out := map[uint64]bool{}
-	var path []byte
 	for _, p := range procs {
 		pid, err := strconv.Atoi(p.Name())
 		if err != nil || pid == self {
@@ -37,10 +36,8 @@ func writersOn(dev uint64, self int) (map[uint64]bool, error) {
 			continue
 		}
 		for _, fd := range fds {
-			path = append(append(append(path[:0], "/proc/"...), p.Name()...), "/fd/"...)
-			path = append(path, fd.Name()...)
 			var st unix.Stat_t
-			if unix.Stat(string(path), &st) != nil || uint64(st.Dev) != dev || st.Mode&unix.S_IFMT != unix.S_IFREG {
+			if unix.Stat("/proc/"+p.Name()+"/fd/"+fd.Name(), &st) != nil || uint64(st.Dev) != dev || st.Mode&unix.S_IFMT != unix.S_IFREG {
 				continue
 			}
 			if out[st.Ino] {
