@@ -10,6 +10,7 @@ package imageload
 #include <setjmp.h>
 #include <jpeglib.h>
 #include <jerror.h>
+#include "jpeghuff.h"
 
 typedef struct {
 	struct jpeg_error_mgr pub;
@@ -22,6 +23,8 @@ typedef struct {
 	struct jpeg_decompress_struct cinfo;
 	il_err err;
 	int started;
+	int huff;        // il_huff decodes the scan (jpeghuff.c)
+	int huff_bailed; // il_huff stopped: decode again without it
 } il_jpeg;
 
 static void il_error_exit(j_common_ptr c) {
@@ -55,10 +58,11 @@ static il_jpeg *il_new(void) {
 
 // il_open reads the header, applies Pillow's decoder settings (output colour
 // space from the component count, ISLOW DCT and fancy upsampling are
-// libjpeg's defaults, which Pillow keeps) and starts decompression.
+// libjpeg's defaults, which Pillow keeps) and starts decompression, with
+// il_huff as the Huffman decoder when huff is set and the scan allows it.
 // Returns 0 on success.
 static int il_open(il_jpeg *j, const unsigned char *data, unsigned long len, int scale_denom, int header_only,
-                   int *w, int *h, int *comps, int *outw, int *outh) {
+                   int huff, int *w, int *h, int *comps, int *outw, int *outh) {
 	if (setjmp(j->err.jb)) return 1;
 	jpeg_mem_src(&j->cinfo, data, len);
 	jpeg_read_header(&j->cinfo, TRUE);
@@ -80,13 +84,16 @@ static int il_open(il_jpeg *j, const unsigned char *data, unsigned long len, int
 	}
 	jpeg_start_decompress(&j->cinfo);
 	j->started = 1;
+	if (huff) j->huff = il_huff_install(&j->cinfo, &j->huff_bailed);
 	*outw = j->cinfo.output_width;
 	*outh = j->cinfo.output_height;
 	return j->err.truncated ? 2 : 0;
 }
 
+// il_read returns 0 on success, 1 on an error, 2 for a truncated file and
+// 3 when il_huff stopped (the caller decodes again without it).
 static int il_read(il_jpeg *j, unsigned char *out, int stride) {
-	if (setjmp(j->err.jb)) return 1;
+	if (setjmp(j->err.jb)) return j->huff_bailed ? 3 : 1;
 	while (j->cinfo.output_scanline < j->cinfo.output_height) {
 		JSAMPROW row = out + (size_t)j->cinfo.output_scanline * stride;
 		jpeg_read_scanlines(&j->cinfo, &row, 1);
@@ -106,9 +113,13 @@ static const char *il_msg(il_jpeg *j) { return j->err.msg; }
 import "C"
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -119,14 +130,74 @@ const exactJPEG = true
 var errTruncated = errors.New("image file is truncated")
 
 // decodeJPEG decodes with the system libjpeg, as Pillow does, optionally
-// scaled by 1/scale in the DCT domain (Pillow's draft()).
+// scaled by 1/scale in the DCT domain (Pillow's draft()). Baseline scans are
+// Huffman-decoded by il_huff (jpeghuff.c) where the process's libjpeg passed
+// huffCheck; a file il_huff stops on is decoded again by libjpeg alone.
 func decodeJPEG(data []byte, scale int, ws *workspace) (*Image, error) {
+	if huffCheck() {
+		im, _, err := decodeJPEGWith(data, scale, ws, true)
+		if err != errHuffBailed {
+			return im, err
+		}
+	}
+	im, _, err := decodeJPEGWith(data, scale, ws, false)
+	return im, err
+}
+
+// errHuffBailed: il_huff met data it leaves to libjpeg (jpeghuff.h).
+var errHuffBailed = errors.New("libjpeg: il_huff stopped")
+
+// huffCheck reports whether this process's libjpeg takes il_huff in place of
+// its own Huffman decoder with the same result: jpeghuff.c relies on the
+// layout of a libjpeg-internal struct and on when libjpeg calls it, so the
+// library loaded at run time (which may not be the one built against) must
+// show it decodes a baseline JPEG to the same pixels, at full and 1/2 scale.
+// Checked once per process: the answer is a property of the loaded library.
+var huffCheck = sync.OnceValue(func() bool { return checkHuff() == nil })
+
+// checkHuff encodes a noisy image with the standard library's encoder
+// (baseline, 4:2:0, no restart markers: il_huff's case) and decodes it with
+// and without il_huff.
+func checkHuff() error {
+	src := image.NewRGBA(image.Rect(0, 0, 61, 45))
+	x := uint32(2463534242)
+	for i := range src.Pix {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		src.Pix[i] = uint8(i/3) + uint8(x%61)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 95}); err != nil {
+		return err
+	}
+	for _, scale := range []int{1, 2} {
+		want, _, err := decodeJPEGWith(buf.Bytes(), scale, nil, false)
+		if err != nil {
+			return err
+		}
+		got, installed, err := decodeJPEGWith(buf.Bytes(), scale, nil, true)
+		switch {
+		case err != nil:
+			return err
+		case !installed:
+			return errors.New("il_huff: not installed on a baseline JPEG")
+		case !bytes.Equal(got.Pix, want.Pix):
+			return fmt.Errorf("il_huff: pixels differ from libjpeg's at scale 1/%d", scale)
+		}
+	}
+	return nil
+}
+
+// decodeJPEGWith decodes with il_huff when huff is set and the file allows
+// it (installed says whether it did); errHuffBailed if il_huff stopped.
+func decodeJPEGWith(data []byte, scale int, ws *workspace, huff bool) (im *Image, installed bool, err error) {
 	if len(data) == 0 {
-		return nil, errTruncated
+		return nil, false, errTruncated
 	}
 	j := C.il_new()
 	if j == nil {
-		return nil, errors.New("libjpeg: cannot allocate decoder")
+		return nil, false, errors.New("libjpeg: cannot allocate decoder")
 	}
 	defer C.il_free(j)
 	var pin runtime.Pinner
@@ -134,10 +205,15 @@ func decodeJPEG(data []byte, scale int, ws *workspace) (*Image, error) {
 	pin.Pin(&data[0])
 
 	var w, h, comps, ow, oh C.int
-	rc := C.il_open(j, (*C.uchar)(unsafe.Pointer(&data[0])), C.ulong(len(data)), C.int(scale), 0,
+	hf := C.int(0)
+	if huff {
+		hf = 1
+	}
+	rc := C.il_open(j, (*C.uchar)(unsafe.Pointer(&data[0])), C.ulong(len(data)), C.int(scale), 0, hf,
 		&w, &h, &comps, &ow, &oh)
+	installed = j.huff != 0
 	if err := jpegErr(j, rc); err != nil {
-		return nil, err
+		return nil, installed, err
 	}
 	var mode Mode
 	switch comps {
@@ -148,14 +224,14 @@ func decodeJPEG(data []byte, scale int, ws *workspace) (*Image, error) {
 	case 4:
 		mode = ModeCMYK
 	}
-	im := &Image{Mode: mode, Width: int(ow), Height: int(oh), Pix: ws.decodeBuf(int(ow) * int(oh) * mode.Channels())}
+	im = &Image{Mode: mode, Width: int(ow), Height: int(oh), Pix: ws.decodeBuf(int(ow) * int(oh) * mode.Channels())}
 	if len(im.Pix) == 0 {
-		return nil, fmt.Errorf("jpeg: empty image %dx%d", ow, oh)
+		return nil, installed, fmt.Errorf("jpeg: empty image %dx%d", ow, oh)
 	}
 	pin.Pin(&im.Pix[0])
 	rc = C.il_read(j, (*C.uchar)(unsafe.Pointer(&im.Pix[0])), C.int(int(ow)*mode.Channels()))
 	if err := jpegErr(j, rc); err != nil {
-		return nil, err
+		return nil, installed, err
 	}
 	if mode == ModeCMYK {
 		// Pillow's rawmode "CMYK;I": Adobe CMYK is stored inverted.
@@ -163,7 +239,7 @@ func decodeJPEG(data []byte, scale int, ws *workspace) (*Image, error) {
 			im.Pix[i] = 255 - v
 		}
 	}
-	return im, nil
+	return im, installed, nil
 }
 
 func jpegErr(j *C.il_jpeg, rc C.int) error {
@@ -172,6 +248,8 @@ func jpegErr(j *C.il_jpeg, rc C.int) error {
 		return nil
 	case 2:
 		return errTruncated
+	case 3:
+		return errHuffBailed
 	}
 	return fmt.Errorf("libjpeg: %s", C.GoString(C.il_msg(j)))
 }
