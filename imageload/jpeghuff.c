@@ -200,7 +200,7 @@ static boolean decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *MCU_data) {
 	for (int blkn = 0; blkn < nblocks; blkn++) {
 		JCOEF *blk = MCU_data[blkn][0];
 		const il_table *t = h->dcb[blkn];
-		if (r.nbits < 32) refill(&r);
+		refill(&r);
 		int32_t e;
 		LOOKUP(e, t);
 		int diff;
@@ -218,7 +218,7 @@ static boolean decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *MCU_data) {
 
 		t = h->acb[blkn];
 		for (int k = 1; k < 64; k++) {
-			if (r.nbits < 32) refill(&r);
+			refill(&r);
 			LOOKUP(e, t);
 			if (__builtin_expect(e & FUSED, 1)) {
 				k += (e >> 8) & 15;
