@@ -26,6 +26,18 @@ type Loader struct {
 	FS fs.FS
 
 	workspaces sync.Pool // of *workspace, reused across files
+	recycled   sync.Pool // of []uint8: pixels of images handed back by Recycle
+}
+
+// Recycle hands back an image that Load or LoadFile returned and that the
+// caller is done with: its pixel buffer may hold a later image's result, so
+// neither im nor any slice of its pixels may be used afterwards. Optional;
+// it saves allocating (and the kernel zeroing) a buffer for every image.
+func (l *Loader) Recycle(im *Image) {
+	if im != nil && cap(im.Pix) > 0 {
+		l.recycled.Put(im.Pix[:0])
+		im.Pix = nil
+	}
 }
 
 // Result is one loaded file. Err names the file.
@@ -57,7 +69,7 @@ func (l *Loader) loadFile(path string) Result {
 func (l *Loader) load(path string) (im *Image, cached bool, err, cacheErr error) {
 	ws, _ := l.workspaces.Get().(*workspace)
 	if ws == nil {
-		ws = &workspace{}
+		ws = &workspace{recycled: &l.recycled}
 	}
 	defer l.workspaces.Put(ws)
 	data, err := readFile(l.FS, path, ws)

@@ -133,3 +133,57 @@ func TestCacheSecondRunDecodesNothing(t *testing.T) {
 		t.Error("corrupt entry returned")
 	}
 }
+
+// TestLoaderRecycle: images handed back with Recycle lend their buffers to
+// later results (so the path is exercised), and every result is still the
+// image Decode gives, whatever the buffer held before.
+func TestLoaderRecycle(t *testing.T) {
+	names := []string{"jpeg_base_420.jpg", "png_rgb8.png", "jpeg_gray.jpg", "bmp_24.bmp", "png_la8.png", "jpeg_cmyk.jpg"}
+	var all []string
+	for i := 0; i < 8; i++ {
+		all = append(all, names...)
+	}
+	fsys, paths := corpusFS(t, names...)
+	for i := range all {
+		all[i] = paths[i%len(paths)]
+	}
+	for _, cm := range []ColorMode{RGB, Grayscale, RGBA} {
+		o := Options{Height: 13, Width: 17, Interpolation: Bilinear, ColorMode: cm}
+		l := &Loader{Options: o, Workers: 1, FS: fsys}
+		seen := map[*uint8]bool{}
+		reused := 0
+		err := l.Load(context.Background(), all, func(r Result) error {
+			if r.Err != nil {
+				return r.Err
+			}
+			want, err := Decode(fsys[r.Path].Data, o)
+			if err != nil {
+				return err
+			}
+			if string(want.Pix) != string(r.Image.Pix) {
+				t.Errorf("%v %s: pixels differ from Decode", cm, r.Path)
+			}
+			p := &r.Image.Pix[:1][0]
+			if seen[p] {
+				reused++
+			}
+			seen[p] = true
+			for i := range r.Image.Pix { // what a later result must not show
+				r.Image.Pix[i] = 0xA5
+			}
+			l.Recycle(r.Image)
+			if r.Image.Pix != nil {
+				t.Error("Recycle left the image its pixels")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// RGBA results come from un-premultiplying the resampled RGBa
+		// image, a fresh buffer; the recycled ones go to the RGBa images.
+		if reused == 0 && cm != RGBA {
+			t.Errorf("%v: no result reused a recycled buffer", cm)
+		}
+	}
+}

@@ -209,7 +209,7 @@ func resample(im *Image, w, h int, f filter, b box, ws *workspace) (*Image, erro
 		cur = tmp
 	}
 	if needV {
-		out := newImage(im.Mode, cur.Width, h)
+		out := ws.resultImage(im.Mode, cur.Width, h) // the kernels write every sample
 		if im.Mode.wide() {
 			vertical32(out, cur, vert)
 		} else {

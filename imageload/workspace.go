@@ -1,5 +1,7 @@
 package imageload
 
+import "sync"
+
 // workspace holds what one load_img call needs besides its result — the
 // file's bytes, the decoded image, the horizontal pass's intermediate, the
 // resampling coefficients — so a Loader's workers reuse them instead of
@@ -9,6 +11,9 @@ package imageload
 type workspace struct {
 	file, dec, tmp []uint8
 	coeff          map[coeffKey]*coeffs
+	// recycled holds pixel buffers of results the caller handed back
+	// (Loader.Recycle), for results whose every byte a kernel writes.
+	recycled *sync.Pool
 }
 
 // coeffKey is everything precomputeCoeffs depends on, plus whether the
@@ -79,6 +84,23 @@ func (ws *workspace) tmpImage(m Mode, w, h int) *Image {
 		return newImage(m, w, h)
 	}
 	return &Image{Mode: m, Width: w, Height: h, Pix: grow(&ws.tmp, w*h*m.Channels())}
+}
+
+// resultImage returns an image to be returned to the caller whose every
+// byte the caller of resultImage writes: a recycled buffer when there is one
+// big enough.
+func (ws *workspace) resultImage(m Mode, w, h int) *Image {
+	n := w * h * m.Channels()
+	if ws == nil || ws.recycled == nil || m.wide() {
+		return newImage(m, w, h)
+	}
+	if p, ok := ws.recycled.Get().([]uint8); ok {
+		if cap(p) >= n {
+			return &Image{Mode: m, Width: w, Height: h, Pix: p[:n]}
+		}
+		ws.recycled.Put(p)
+	}
+	return newImage(m, w, h)
 }
 
 // owns reports whether im's pixels live in the workspace.

@@ -342,6 +342,7 @@ func writeImages(ctx context.Context, log *slog.Logger, l *imageload.Loader, p *
 		if err := w.WriteImage(im); err != nil {
 			return fmt.Errorf("%s: %w", r.Path, err)
 		}
+		l.Recycle(im) // written out: its buffer can take a later image
 		if r.Cached {
 			st.cached++
 		}
