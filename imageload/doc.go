@@ -18,6 +18,15 @@
 // JPEG goes through the system libjpeg (libjpeg-turbo) via cgo with Pillow's
 // settings (ISLOW DCT, fancy upsampling); with CGO_ENABLED=0 or -tags purego
 // the standard library decoder is used and JPEG pixels are approximate.
+// One stage of libjpeg is replaced, for speed: baseline scans are Huffman-
+// decoded by jpeghuff.c (il_huff), written here because Huffman decoding is
+// most of a JPEG decode once draft mode scales the IDCT down, and libjpeg's
+// decoder, made for suspendable streams, fetches a code and its value bits
+// in separate steps. il_huff gives libjpeg the same coefficients (decoding
+// is lossless), so pixels are libjpeg's; it leaves every file it cannot
+// decode exactly as libjpeg would (progressive, arithmetic, corrupt data, no
+// closing marker) to libjpeg, and it is used only once the loaded libjpeg
+// has decoded a test image identically with it (checked once per process).
 // The 8-bit resampling passes run in C (kernels.c), vectorised with AVX2 when
 // the CPU has it (checked at run time): the same integer sums as Pillow's,
 // grouped differently, which for integers gives the same bytes.

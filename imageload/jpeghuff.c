@@ -73,6 +73,12 @@ typedef struct {
 	const uint8_t *q;   // next byte of data to load
 	const uint8_t *q0;  // the scan's data, byte stuffing removed, then PAD zero bytes
 	size_t qlen;        // bytes of data at q0
+	size_t seg_end;     // where the current restart segment's data ends (qlen without restarts)
+	// Restart markers (DRI): where each RSTn was in the data at q0 (the
+	// markers are taken out), and its n.
+	unsigned restarts_to_go, next_rst, nrst;
+	uint32_t *rst_at;
+	uint8_t *rst_num;
 	int *bailed;
 } il_huff;
 
@@ -176,6 +182,24 @@ static void bail(j_decompress_ptr cinfo, il_huff *h) {
 	(*cinfo->err->error_exit)((j_common_ptr)cinfo);
 }
 
+// restart moves to the data after the next restart marker, as libjpeg's
+// process_restart does (the rest of the segment's bits are dropped; DC
+// predictions start again from 0), when that marker is the expected RSTn
+// and the segment's MCUs did not read past it; otherwise il_huff stops:
+// libjpeg's resynchronisation is its own.
+static void restart(j_decompress_ptr cinfo, il_huff *h) {
+	unsigned i = h->next_rst;
+	size_t pos = (size_t)(h->q - h->q0) * 8 - (size_t)h->nbits;
+	if (i >= h->nrst || h->rst_num[i] != (i & 7) || pos > (size_t)h->rst_at[i] * 8) bail(cinfo, h);
+	h->q = h->q0 + h->rst_at[i];
+	h->bits = 0;
+	h->nbits = 0;
+	memset(h->last_dc, 0, sizeof h->last_dc);
+	h->restarts_to_go = cinfo->restart_interval;
+	h->next_rst = i + 1;
+	h->seg_end = i + 1 < h->nrst ? h->rst_at[i + 1] : h->qlen;
+}
+
 #define SKIP(n) (r.bits <<= (n), r.nbits -= (n))
 
 // LOOKUP sets e to the lookup entry for the code at the top of r.bits, found
@@ -195,6 +219,10 @@ static void bail(j_decompress_ptr cinfo, il_huff *h) {
 
 static boolean decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *MCU_data) {
 	il_huff *h = (il_huff *)cinfo->client_data;
+	if (cinfo->restart_interval) {
+		if (h->restarts_to_go == 0) restart(cinfo, h);
+		h->restarts_to_go--;
+	}
 	br r = {h->bits, h->nbits, h->q};
 	int nblocks = cinfo->blocks_in_MCU;
 	for (int blkn = 0; blkn < nblocks; blkn++) {
@@ -238,8 +266,8 @@ static boolean decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *MCU_data) {
 			SKIP(len + s);
 		}
 	}
-	if ((size_t)(r.q - h->q0) * 8 - (size_t)r.nbits > h->qlen * 8) {
-		bail(cinfo, h); // the scan's data ended inside this MCU
+	if ((size_t)(r.q - h->q0) * 8 - (size_t)r.nbits > h->seg_end * 8) {
+		bail(cinfo, h); // the data (or the restart segment) ended inside this MCU
 		return FALSE;
 	}
 	h->bits = r.bits;
@@ -249,39 +277,61 @@ static boolean decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *MCU_data) {
 }
 
 // destuff copies the scan's entropy-coded data, from libjpeg's read position
-// up to the first 0xFF not followed by 0x00 (a marker, fill bytes before one,
-// or libjpeg's tolerated FF FF ... 00, which il_huff leaves to libjpeg),
-// with each stuffed FF 00 made FF, and moves libjpeg's read position there:
+// up to the first 0xFF not followed by 0x00 or, in a scan with restarts, by
+// RST0-7 (so: a marker, fill bytes before one, or libjpeg's tolerated FF FF
+// ... 00, which il_huff leaves to libjpeg), with each stuffed FF 00 made FF
+// and each RSTn taken out and noted. It moves libjpeg's read position there:
 // the marker reader resumes where the scan ends. Returns 0 if no marker ends
 // the data.
 static int destuff(j_decompress_ptr cinfo, il_huff *h) {
-	const JOCTET *s = cinfo->src->next_input_byte, *end = s + cinfo->src->bytes_in_buffer;
-	size_t n = (size_t)(end - s);
-	if (n > (size_t)1 << 40) return 0;
-	uint8_t *d = (uint8_t *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, n + PAD);
-	h->q0 = h->q = d;
-	for (;;) {
+	const JOCTET *start = cinfo->src->next_input_byte, *end = start + cinfo->src->bytes_in_buffer, *s;
+	size_t n = (size_t)(end - start);
+	if (n > (size_t)1 << 31) return 0;
+	int rst = cinfo->restart_interval != 0;
+	// First pass: the end of the data, and how many restart markers.
+	unsigned nrst = 0;
+	for (s = start;;) {
 		const JOCTET *ff = memchr(s, 0xFF, (size_t)(end - s));
-		if (!ff) ff = end;
-		memcpy(d, s, (size_t)(ff - s));
-		d += ff - s;
-		s = ff;
-		if (ff + 1 < end && ff[1] == 0) {
-			*d++ = 0xFF;
+		if (!ff || ff + 1 >= end) return 0; // data that ends without a marker: libjpeg's (below)
+		if (ff[1] == 0 || (rst && ff[1] >= 0xD0 && ff[1] <= 0xD7)) {
+			nrst += ff[1] != 0;
 			s = ff + 2;
 			continue;
 		}
+		s = ff;
 		break;
 	}
 	// Data that ends without a marker is left to libjpeg: its bit reader
 	// reads ahead, and whether that reaches the end of the data (which
 	// libjpeg reports, and Pillow calls a truncated file) depends on how
 	// far ahead it happened to read.
-	if (s + 1 >= end) return 0;
+	const JOCTET *stop = s;
+	uint8_t *d = (uint8_t *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, n + PAD);
+	if (nrst) {
+		h->rst_at = (uint32_t *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, nrst * sizeof(uint32_t));
+		h->rst_num = (uint8_t *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, nrst);
+	}
+	h->q0 = h->q = d;
+	for (s = start; s < stop;) {
+		const JOCTET *ff = memchr(s, 0xFF, (size_t)(stop - s));
+		if (!ff) ff = stop;
+		memcpy(d, s, (size_t)(ff - s));
+		d += ff - s;
+		if (ff == stop) break;
+		if (ff[1] == 0) {
+			*d++ = 0xFF;
+		} else {
+			h->rst_at[h->nrst] = (uint32_t)(d - h->q0);
+			h->rst_num[h->nrst++] = ff[1] - 0xD0;
+		}
+		s = ff + 2;
+	}
 	h->qlen = (size_t)(d - h->q0);
+	h->seg_end = h->nrst ? h->rst_at[0] : h->qlen;
 	memset(d, 0, PAD);
-	cinfo->src->next_input_byte = s;
-	cinfo->src->bytes_in_buffer = (size_t)(end - s);
+	h->restarts_to_go = cinfo->restart_interval;
+	cinfo->src->next_input_byte = stop;
+	cinfo->src->bytes_in_buffer = (size_t)(end - stop);
 	return 1;
 }
 
@@ -290,7 +340,7 @@ int il_huff_install(j_decompress_ptr cinfo, int *bailed) {
 	if (cinfo->progressive_mode || cinfo->arith_code || cinfo->data_precision != 8 ||
 	    jpeg_has_multiple_scans(cinfo) || cinfo->comps_in_scan != cinfo->num_components ||
 	    cinfo->Ss != 0 || cinfo->Se != DCTSIZE2 - 1 || cinfo->Ah != 0 || cinfo->Al != 0 ||
-	    cinfo->restart_interval != 0 || cinfo->unread_marker != 0 || cinfo->input_iMCU_row != 0 ||
+	    cinfo->unread_marker != 0 || cinfo->input_iMCU_row != 0 ||
 	    cinfo->entropy == NULL || cinfo->src == NULL || cinfo->blocks_in_MCU > D_MAX_BLOCKS_IN_MCU ||
 	    cinfo->comps_in_scan > MAX_COMPS_IN_SCAN) {
 		return 0;

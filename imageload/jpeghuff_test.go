@@ -32,10 +32,14 @@ func TestHuffCheck(t *testing.T) {
 func huffJPEGs(t testing.TB) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
+	// testdata/restart: corpus files with restart markers every MCU row,
+	// every MCU and every 3 MCUs (jpegtran -restart 1, 1B, 3B).
 	paths, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.jpg"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("corpus: %v (%d files)", err, len(paths))
+	rst, err2 := filepath.Glob(filepath.Join("testdata", "restart", "*.jpg"))
+	if err != nil || err2 != nil || len(paths) == 0 || len(rst) == 0 {
+		t.Fatalf("corpus: %v, %v (%d, %d files)", err, err2, len(paths), len(rst))
 	}
+	paths = append(paths, rst...)
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -125,6 +129,9 @@ func TestHuffLeavesCorruptDataToLibjpeg(t *testing.T) {
 		{"marker inside the scan", with(mid, 0xFF, 0xD3), true},
 		{"invalid code (sixteen 1 bits)", with(mid, 0xFF, 0x00, 0xFF, 0x00, 0xFF, 0x00), true},
 		{"FF FF 00 inside the scan", with(mid, 0xFF, 0xFF, 0x00), true},
+		{"restart marker out of sequence", rstWith(t, func(d []byte, at []int) { d[at[2]+1] = 0xD5 }), true},
+		{"restart segment cut short", rstWith(t, func(d []byte, at []int) { copy(d[at[3]-6:], d[at[3]:]) }), true},
+		{"restart marker missing", rstWith(t, func(d []byte, at []int) { d[at[1]], d[at[1]+1] = 0x12, 0x34 }), true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -144,15 +151,43 @@ func TestHuffLeavesCorruptDataToLibjpeg(t *testing.T) {
 	}
 }
 
+// rstWith returns a file with restart markers every 3 MCUs, changed by
+// edit (given the offsets of its RSTn markers).
+func rstWith(t *testing.T, edit func(d []byte, at []int)) []byte {
+	t.Helper()
+	d, err := os.ReadFile(filepath.Join("testdata", "restart", "jpeg_big_420_rst3B.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var at []int
+	for i := 0; i+1 < len(d); i++ {
+		if d[i] == 0xFF && d[i+1] >= 0xD0 && d[i+1] <= 0xD7 {
+			at = append(at, i)
+		}
+	}
+	if len(at) < 4 {
+		t.Fatalf("%d restart markers", len(at))
+	}
+	edit(d, at)
+	return d
+}
+
 // FuzzHuffJPEG: on any bytes, decodeJPEG (il_huff, or libjpeg after it
 // stops) gives what libjpeg alone gives: the same error or the same pixels.
 func FuzzHuffJPEG(f *testing.F) {
 	for _, name := range []string{"jpeg_base_420.jpg", "jpeg_base_422.jpg", "jpeg_gray.jpg", "jpeg_cmyk.jpg"} {
 		f.Add(corpusFile(f, name), uint8(1))
 	}
+	for _, name := range []string{"jpeg_base_444_rst1B.jpg", "jpeg_big_gray_rst3B.jpg"} {
+		d, err := os.ReadFile(filepath.Join("testdata", "restart", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(d, uint8(0))
+	}
 	f.Fuzz(func(t *testing.T, data []byte, scale uint8) {
 		s := 1 << (scale % 4)
-		if w, h, err := headerSize(data, FormatJPEG); err != nil || w*h > 1<<22 {
+		if w, h, err := headerSize(data, FormatJPEG); err != nil || w*h > 1<<20 {
 			return
 		}
 		want, _, werr := decodeJPEGWith(data, s, nil, false)
