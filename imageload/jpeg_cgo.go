@@ -62,7 +62,7 @@ static il_jpeg *il_new(void) {
 // il_huff as the Huffman decoder when huff is set and the scan allows it.
 // Returns 0 on success.
 static int il_open(il_jpeg *j, const unsigned char *data, unsigned long len, int scale_denom, int header_only,
-                   int huff, int *w, int *h, int *comps, int *outw, int *outh) {
+                   int huff, void *scratch, size_t scratch_len, int *w, int *h, int *comps, int *outw, int *outh) {
 	if (setjmp(j->err.jb)) return 1;
 	jpeg_mem_src(&j->cinfo, data, len);
 	jpeg_read_header(&j->cinfo, TRUE);
@@ -84,7 +84,7 @@ static int il_open(il_jpeg *j, const unsigned char *data, unsigned long len, int
 	}
 	jpeg_start_decompress(&j->cinfo);
 	j->started = 1;
-	if (huff) j->huff = il_huff_install(&j->cinfo, &j->huff_bailed);
+	if (huff) j->huff = il_huff_install(&j->cinfo, &j->huff_bailed, scratch, scratch_len);
 	*outw = j->cinfo.output_width;
 	*outh = j->cinfo.output_height;
 	return j->err.truncated ? 2 : 0;
@@ -206,11 +206,16 @@ func decodeJPEGWith(data []byte, scale int, ws *workspace, huff bool) (im *Image
 
 	var w, h, comps, ow, oh C.int
 	hf := C.int(0)
+	var scratch unsafe.Pointer
+	var scratchLen C.size_t
 	if huff {
 		hf = 1
+		b := ws.huffBuf(int(C.il_huff_scratch(C.size_t(len(data)))))
+		pin.Pin(&b[0])
+		scratch, scratchLen = unsafe.Pointer(&b[0]), C.size_t(len(b))
 	}
 	rc := C.il_open(j, (*C.uchar)(unsafe.Pointer(&data[0])), C.ulong(len(data)), C.int(scale), 0, hf,
-		&w, &h, &comps, &ow, &oh)
+		scratch, scratchLen, &w, &h, &comps, &ow, &oh)
 	installed = j.huff != 0
 	if err := jpegErr(j, rc); err != nil {
 		return nil, installed, err

@@ -28,6 +28,7 @@
 // MCU is read. jpeg_cgo.go checks once per process, on an embedded image,
 // that the result equals libjpeg's own and stays off if not.
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -64,7 +65,6 @@ typedef struct {
 } il_table;
 
 typedef struct {
-	il_table dc[NUM_HUFF_TBLS], ac[NUM_HUFF_TBLS];
 	il_table *dcb[D_MAX_BLOCKS_IN_MCU], *acb[D_MAX_BLOCKS_IN_MCU];
 	int ci[D_MAX_BLOCKS_IN_MCU];
 	int last_dc[MAX_COMPS_IN_SCAN];
@@ -80,6 +80,7 @@ typedef struct {
 	uint32_t *rst_at;
 	uint8_t *rst_num;
 	int *bailed;
+	il_table dc[NUM_HUFF_TBLS], ac[NUM_HUFF_TBLS]; // last: not cleared, build fills the ones used
 } il_huff;
 
 // PAD zero bytes follow the scan's data: refill reads 8 bytes at a time, and
@@ -283,7 +284,7 @@ static boolean decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *MCU_data) {
 // and each RSTn taken out and noted. It moves libjpeg's read position there:
 // the marker reader resumes where the scan ends. Returns 0 if no marker ends
 // the data.
-static int destuff(j_decompress_ptr cinfo, il_huff *h) {
+static int destuff(j_decompress_ptr cinfo, il_huff *h, uint8_t *buf, size_t buf_len) {
 	const JOCTET *start = cinfo->src->next_input_byte, *end = start + cinfo->src->bytes_in_buffer, *s;
 	size_t n = (size_t)(end - start);
 	if (n > (size_t)1 << 31) return 0;
@@ -306,7 +307,7 @@ static int destuff(j_decompress_ptr cinfo, il_huff *h) {
 	// libjpeg reports, and Pillow calls a truncated file) depends on how
 	// far ahead it happened to read.
 	const JOCTET *stop = s;
-	uint8_t *d = (uint8_t *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, n + PAD);
+	uint8_t *d = buf_len >= n + PAD ? buf : (uint8_t *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, n + PAD);
 	if (nrst) {
 		h->rst_at = (uint32_t *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, nrst * sizeof(uint32_t));
 		h->rst_num = (uint8_t *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, nrst);
@@ -335,7 +336,9 @@ static int destuff(j_decompress_ptr cinfo, il_huff *h) {
 	return 1;
 }
 
-int il_huff_install(j_decompress_ptr cinfo, int *bailed) {
+size_t il_huff_scratch(size_t data_len) { return sizeof(il_huff) + 64 + data_len + PAD; }
+
+int il_huff_install(j_decompress_ptr cinfo, int *bailed, void *scratch, size_t scratch_len) {
 	*bailed = 0;
 	if (cinfo->progressive_mode || cinfo->arith_code || cinfo->data_precision != 8 ||
 	    jpeg_has_multiple_scans(cinfo) || cinfo->comps_in_scan != cinfo->num_components ||
@@ -345,8 +348,18 @@ int il_huff_install(j_decompress_ptr cinfo, int *bailed) {
 	    cinfo->comps_in_scan > MAX_COMPS_IN_SCAN) {
 		return 0;
 	}
-	il_huff *h = (il_huff *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, sizeof(il_huff));
-	memset(h, 0, sizeof *h);
+	il_huff *h;
+	uint8_t *buf = NULL;
+	size_t buf_len = 0;
+	uintptr_t a = ((uintptr_t)scratch + 63) & ~(uintptr_t)63;
+	if (scratch && scratch_len >= sizeof(il_huff) + 64 && (a - (uintptr_t)scratch) + sizeof(il_huff) <= scratch_len) {
+		h = (il_huff *)a;
+		buf = (uint8_t *)(h + 1);
+		buf_len = scratch_len - ((uintptr_t)buf - (uintptr_t)scratch);
+	} else {
+		h = (il_huff *)(*cinfo->mem->alloc_large)((j_common_ptr)cinfo, JPOOL_IMAGE, sizeof(il_huff));
+	}
+	memset(h, 0, offsetof(il_huff, dc));
 	int built_dc = 0, built_ac = 0;
 	for (int ci = 0; ci < cinfo->comps_in_scan; ci++) {
 		jpeg_component_info *comp = cinfo->cur_comp_info[ci];
@@ -368,7 +381,7 @@ int il_huff_install(j_decompress_ptr cinfo, int *bailed) {
 		h->dcb[b] = &h->dc[comp->dc_tbl_no];
 		h->acb[b] = &h->ac[comp->ac_tbl_no];
 	}
-	if (!destuff(cinfo, h)) return 0;
+	if (!destuff(cinfo, h, buf, buf_len)) return 0;
 	h->bailed = bailed;
 	cinfo->client_data = h;
 	cinfo->entropy->decode_mcu = decode_mcu;

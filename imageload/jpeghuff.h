@@ -15,8 +15,12 @@
 // (a marker or the end of data inside the scan, an invalid code, a fill-byte
 // oddity) makes the next read stop with an error and il_huff_bailed(cinfo)
 // set *bailed: the caller decodes the file again without il_huff, and
-// libjpeg's own rules (zero-filling, warnings) apply. il_huff keeps its state
-// in cinfo->client_data and libjpeg's JPOOL_IMAGE pool.
-int il_huff_install(j_decompress_ptr cinfo, int *bailed);
+// libjpeg's own rules (zero-filling, warnings) apply. il_huff keeps its
+// state, and the scan's data, in scratch when it is at least
+// il_huff_scratch(bytes of the file) long (else in libjpeg's JPOOL_IMAGE
+// pool); scratch must stay valid until decompression ends, and may be reused
+// for the next file. cinfo->client_data points at the state.
+int il_huff_install(j_decompress_ptr cinfo, int *bailed, void *scratch, size_t scratch_len);
+size_t il_huff_scratch(size_t data_len);
 
 #endif

@@ -10,6 +10,7 @@ import "sync"
 // CPU than the JPEG decode itself. A nil *workspace allocates fresh buffers.
 type workspace struct {
 	file, dec, tmp []uint8
+	huff           []uint8 // the JPEG Huffman decoder's state and the scan's data (jpeghuff.h)
 	coeff          map[coeffKey]*coeffs
 	// recycled holds pixel buffers of results the caller handed back
 	// (Loader.Recycle), for results whose every byte a kernel writes.
@@ -76,6 +77,14 @@ func (ws *workspace) decodeBuf(n int) []uint8 {
 		return make([]uint8, n)
 	}
 	return grow(&ws.dec, n)
+}
+
+// huffBuf returns n bytes of scratch space for the JPEG Huffman decoder.
+func (ws *workspace) huffBuf(n int) []uint8 {
+	if ws == nil {
+		return make([]uint8, n)
+	}
+	return grow(&ws.huff, n)
 }
 
 // tmpImage returns an image whose pixels are scratch space.
