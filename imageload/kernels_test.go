@@ -1,7 +1,9 @@
 package imageload
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -96,6 +98,36 @@ func TestKernelsAgree(t *testing.T) {
 		for i := 1; i < len(vs); i++ {
 			if string(vs[i]) != string(vs[0]) {
 				t.Errorf("%s: vertical kernel %d differs from Go", c.name, i)
+			}
+		}
+	}
+}
+
+// TestBytesToFloat32LE: every length and alignment of the output (the C
+// conversion streams to 32-byte-aligned outputs of 64 samples or more) gives
+// img_to_array's values, and writes nothing outside dst.
+func TestBytesToFloat32LE(t *testing.T) {
+	src := make([]uint8, 1100)
+	for i := range src {
+		src[i] = uint8(i*7 + i/256)
+	}
+	buf := alignedBuf(4*len(src) + 64)
+	for _, n := range []int{1, 7, 8, 63, 64, 65, 100, 1024, 1100} {
+		for off := 0; off < 64; off += 4 {
+			for i := range buf {
+				buf[i] = 0xEE
+			}
+			dst := buf[off : off+4*n]
+			bytesToFloat32LE(dst, src[:n])
+			for i := 0; i < n; i++ {
+				if got := math.Float32frombits(binary.LittleEndian.Uint32(dst[4*i:])); got != float32(src[i]) {
+					t.Fatalf("n %d offset %d: sample %d = %v, want %v", n, off, i, got, src[i])
+				}
+			}
+			for i, b := range buf {
+				if (i < off || i >= off+4*n) && b != 0xEE {
+					t.Fatalf("n %d offset %d: byte %d outside dst written", n, off, i)
+				}
 			}
 		}
 	}
