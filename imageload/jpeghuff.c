@@ -151,7 +151,6 @@ static int build(il_table *t, const JHUFF_TBL *h, int dc) {
 }
 
 // br is the bit reader's state, kept in locals while an MCU is decoded.
-// br is the bit reader's state, kept in locals while an MCU is decoded.
 typedef struct {
 	uint64_t bits;
 	int nbits;
@@ -189,13 +188,13 @@ static void bail(j_decompress_ptr cinfo, il_huff *h) {
 
 // restart moves to the data after the next restart marker, as libjpeg's
 // process_restart does (the rest of the segment's bits are dropped; DC
-// predictions start again from 0), when that marker is the expected RSTn
-// and the segment's MCUs did not read past it; otherwise il_huff stops:
-// libjpeg's resynchronisation is its own.
+// predictions start again from 0), when that marker is the expected RSTn;
+// otherwise il_huff stops: libjpeg's resynchronisation is its own. (That the
+// segment's MCUs did not read past the marker, decode_mcu checks after each
+// MCU against seg_end.)
 static void restart(j_decompress_ptr cinfo, il_huff *h) {
 	unsigned i = h->next_rst;
-	size_t pos = (size_t)(h->q - h->q0) * 8 - (size_t)h->nbits;
-	if (i >= h->nrst || h->rst_num[i] != (i & 7) || pos > (size_t)h->rst_at[i] * 8) bail(cinfo, h);
+	if (i >= h->nrst || h->rst_num[i] != (i & 7)) bail(cinfo, h);
 	h->q = h->q0 + h->rst_at[i];
 	h->bits = 0;
 	h->nbits = 0;
