@@ -136,7 +136,7 @@ var errTruncated = errors.New("image file is truncated")
 func decodeJPEG(data []byte, scale int, ws *workspace) (*Image, error) {
 	if huffCheck() {
 		im, _, err := decodeJPEGWith(data, scale, ws, true)
-		if err != errHuffBailed {
+		if !errors.Is(err, errHuffBailed) {
 			return im, err
 		}
 	}

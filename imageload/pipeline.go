@@ -26,7 +26,7 @@ type Loader struct {
 	FS fs.FS
 
 	workspaces sync.Pool // of *workspace, reused across files
-	recycled   sync.Pool // of []uint8: pixels of images handed back by Recycle
+	recycled   sync.Pool // of *[]uint8: pixels of images handed back by Recycle
 }
 
 // Recycle hands back an image that Load or LoadFile returned and that the
@@ -35,7 +35,8 @@ type Loader struct {
 // it saves allocating (and the kernel zeroing) a buffer for every image.
 func (l *Loader) Recycle(im *Image) {
 	if im != nil && cap(im.Pix) > 0 {
-		l.recycled.Put(im.Pix[:0])
+		p := im.Pix[:0]
+		l.recycled.Put(&p)
 		im.Pix = nil
 	}
 }

@@ -103,9 +103,9 @@ func (ws *workspace) resultImage(m Mode, w, h int) *Image {
 	if ws == nil || ws.recycled == nil || m.wide() {
 		return newImage(m, w, h)
 	}
-	if p, ok := ws.recycled.Get().([]uint8); ok {
-		if cap(p) >= n {
-			return &Image{Mode: m, Width: w, Height: h, Pix: p[:n]}
+	if p, ok := ws.recycled.Get().(*[]uint8); ok {
+		if cap(*p) >= n {
+			return &Image{Mode: m, Width: w, Height: h, Pix: (*p)[:n]}
 		}
 		ws.recycled.Put(p)
 	}
