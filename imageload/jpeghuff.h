@@ -13,9 +13,10 @@
 //
 // Once installed, a stream il_huff cannot decode exactly as libjpeg would
 // (a marker or the end of data inside the scan, an invalid code, a fill-byte
-// oddity) makes the next read stop with an error and il_huff_bailed(cinfo)
-// set *bailed: the caller decodes the file again without il_huff, and
-// libjpeg's own rules (zero-filling, warnings) apply. il_huff keeps its
+// oddity, a restart marker out of sequence) sets *bailed and makes the read
+// stop through the error manager's error_exit: the caller decodes the file
+// again without il_huff, and libjpeg's own rules (zero-filling, warnings)
+// apply. il_huff keeps its
 // state, and the scan's data, in scratch when it is at least
 // il_huff_scratch(bytes of the file) long (else in libjpeg's JPOOL_IMAGE
 // pool); scratch must stay valid until decompression ends, and may be reused
